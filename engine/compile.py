@@ -1,0 +1,82 @@
+"""Syntax tree + parameter values → durable_rules condition expressions.
+
+Parameters are constants of a run, so they are folded in here: a clause that can
+never fire under the parameters in force is dropped (and reported by explain),
+one that always fires becomes a bare scope match. `not` is pushed down to the
+comparisons, because durable_rules has no negation of an expression; a missing
+(null) fact makes a comparison false either way round.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .conditions import And, Compare, ConditionError, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+
+Compiled = bool | dict[str, Any]
+
+_OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
+_NEGATE = {">=": "<", "<": ">=", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
+_REGEX_SPECIAL = re.compile(r"([.*+?()\[\]{}|\\^$])")
+
+
+def compile_condition(node: Node, params: dict[str, Any]) -> Compiled:
+    """True / False when parameters decide it, else a durable expression."""
+    return _compile(node, params, negate=False)
+
+
+def _value(ref: Const | Param, params: dict[str, Any]) -> Any:
+    return ref.value if isinstance(ref, Const) else params[ref.name]
+
+
+def _compile(node: Node, params: dict[str, Any], negate: bool) -> Compiled:
+    if isinstance(node, Const):
+        return bool(node.value) != negate
+    if isinstance(node, Not):
+        return _compile(node.item, params, not negate)
+    if isinstance(node, (And, Or)):
+        is_and = isinstance(node, And) != negate  # De Morgan
+        parts = [_compile(item, params, negate) for item in node.items]
+        return _combine(parts, is_and)
+    if isinstance(node, Truth):
+        if isinstance(node.ref, Param):
+            return bool(params[node.ref.name]) != negate
+        return {node.ref.name: not negate}
+    if isinstance(node, Compare):
+        op = _NEGATE[node.op] if negate else node.op
+        return _comparison(node.fact.name, op, _value(node.value, params))
+    if isinstance(node, In):
+        values = list(_value(node.values, params))
+        if node.negated != negate:
+            return _combine([_comparison(node.fact.name, "!=", v) for v in values], is_and=True)
+        return _combine([_comparison(node.fact.name, "==", v) for v in values], is_and=False)
+    if isinstance(node, ContainsAny):
+        if negate:
+            raise ConditionError("'not ... contains_any' is not supported; list the keywords positively")
+        keywords = list(_value(node.values, params))
+        return _combine([{"$mt": {node.fact.name: ".*" + _escape(k) + ".*"}} for k in keywords], is_and=False)
+    raise TypeError(f"unknown node {node!r}")  # pragma: no cover - the parser builds only the above
+
+
+def _comparison(fact: str, op: str, value: Any) -> dict[str, Any]:
+    if op == "==":
+        return {fact: value}
+    return {_OPS[op]: {fact: value}}
+
+
+def _combine(parts: list[Compiled], is_and: bool) -> Compiled:
+    exprs = []
+    for part in parts:
+        if part is (not is_and):   # False in an AND, True in an OR decides it
+            return part
+        if isinstance(part, dict):
+            exprs.append(part)
+    if not exprs:
+        return is_and              # all parts were the neutral constant
+    if len(exprs) == 1:
+        return exprs[0]
+    return {"$and" if is_and else "$or": exprs}
+
+
+def _escape(keyword: str) -> str:
+    return _REGEX_SPECIAL.sub(r"\\\1", keyword)

@@ -1,0 +1,164 @@
+"""Run a scorecard's rules over fact records through durable_rules; collect everything.
+
+Strata (engine.load.stratify) run in order: a rule that concludes a fact runs
+before the rules that read it, and its conclusions (with the clauses and facts
+behind them) are written into the records the next stratum sees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .compile import compile_condition
+from .conditions import And, Fact, Node, Truth, names_in
+from .facts import FACTS
+from .load import LoadedRule, Scorecard
+from .model import ConcludeAction, ConsequenceAction
+from .runtime import RuleSpec, Session
+
+SCOPE = "leader_year"
+
+SHEET_LABELS = {
+    "deductions": "廉政监督卡", "annual_ranking": "综合考核排名", "image_ranking": "形象测评",
+    "portfolios": "分工", "expenditures": "大额支出", "five_reinforcements": "五个强化",
+    "roster": "干部名册",
+}
+
+
+@dataclass
+class Firing:
+    """One rule firing on one record: which clauses, and the values that made it fire."""
+
+    rule: LoadedRule
+    clauses: list[str]
+    facts: dict[str, Any]
+    parameters: dict[str, Any]
+    derived: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What the rules concluded for one record."""
+
+    record: dict[str, Any]
+    firings: list[Firing] = field(default_factory=list)
+    because: dict[str, dict[str, Any]] = field(default_factory=dict)  # concluded fact -> its firing
+    not_evaluated: list[dict[str, str]] = field(default_factory=list)
+
+
+def required_sheets(rule: LoadedRule, concluded_by: dict[str, LoadedRule]) -> set[str]:
+    """Input sheets a rule needs, through the rules whose conclusions it reads."""
+    sheets: set[str] = set()
+    for name in rule.facts_read:
+        if name in FACTS:
+            sheets.add(FACTS[name].sheet)
+        elif name in concluded_by:
+            sheets |= required_sheets(concluded_by[name], concluded_by)
+    return sheets - {"roster"}
+
+
+def _with_scope(rule: LoadedRule, node: Node) -> Node:
+    if rule.rule.applies_to == "top":
+        return And((Truth(Fact("is_top", "bool")), node))
+    return node
+
+
+def _specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec]:
+    specs = []
+    for clause, node in rule.clauses:
+        compiled = compile_condition(_with_scope(rule, node), params)
+        if compiled is False:
+            continue  # cannot fire under the parameters in force
+        condition = {"_scope": SCOPE} if compiled is True else compiled
+        specs.append(RuleSpec(f"{rule.id}#{clause}", SCOPE, condition))
+    return specs
+
+
+def evaluate_records(scorecard: Scorecard, records: list[dict[str, Any]],
+                     sheets_present: set[str] | None = None) -> list[Outcome]:
+    """Evaluate every rule of the scorecard on every record; the core of a run.
+
+    `sheets_present=None` means every sheet is there (rule cases use this).
+    """
+    params = scorecard.values()
+    concluded_by = {r.concludes: r for r in scorecard.rules if r.concludes}
+    outcomes = [Outcome(dict(rec)) for rec in records]
+    session = Session()
+    for stratum in scorecard.strata:
+        runnable = []
+        for rule in stratum:
+            needed = required_sheets(rule, concluded_by)
+            missing = needed - sheets_present if sheets_present is not None else set()
+            if missing:
+                _mark_not_evaluated(outcomes, rule, missing)
+            else:
+                runnable.append(rule)
+        _run_stratum(session, runnable, outcomes, params)
+    return outcomes
+
+
+def _mark_not_evaluated(outcomes: list[Outcome], rule: LoadedRule, missing: set[str]) -> None:
+    sheets = "、".join(SHEET_LABELS.get(s, s) for s in sorted(missing))
+    note = {
+        "family": rule.rule.family,
+        "reason_zh": f"工作簿中没有“{sheets}”工作表，该类规则未评估",
+        "reason_en": f"sheet(s) {', '.join(sorted(missing))} absent: rule family not evaluated",
+    }
+    for out in outcomes:
+        if note not in out.not_evaluated:
+            out.not_evaluated.append(note)
+
+
+def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outcome],
+                 params: dict[str, Any]) -> None:
+    for rule in rules:
+        if rule.concludes:
+            for out in outcomes:
+                out.record[rule.concludes] = False  # concluded facts are false unless a rule says so
+    by_key = {}
+    specs = []
+    for rule in rules:
+        for spec in _specs(rule, params):
+            by_key[spec.key] = rule
+            specs.append(spec)
+    fired = session.run(specs, [out.record for out in outcomes])
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for index, key in fired:
+        grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
+    order = {rule.id: i for i, rule in enumerate(rules)}
+    for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        rule = next(r for r in rules if r.id == rule_id)
+        _apply(rule, outcomes[index], clauses, params)
+
+
+def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str, Any]) -> None:
+    clause_order = [name for name, _ in rule.clauses]
+    clauses = sorted(set(clauses), key=clause_order.index)
+    nodes = dict(rule.clauses)
+
+    facts: set[str] = {"is_top"} if rule.rule.applies_to == "top" else set()
+    used_params: set[str] = set(getattr(rule.rule.then, "carry", []))
+    for clause in clauses:
+        f, p = names_in(nodes[clause])
+        facts |= f
+        used_params |= p
+    firing = Firing(
+        rule=rule,
+        clauses=[c for c in clauses if c],
+        facts={name: out.record.get(name) for name in sorted(facts)},
+        parameters={name: params[name] for name in sorted(used_params)},
+    )
+    for name in sorted(facts):
+        because = out.because.get(name)
+        if because:
+            firing.derived[name] = because
+    if isinstance(rule.rule.then, ConcludeAction):
+        out.record[rule.concludes] = True
+        out.because[rule.concludes] = {
+            "rule_id": rule.id, "clauses": firing.clauses, "facts": firing.facts, "parameters": firing.parameters,
+        }
+    out.firings.append(firing)
+
+
+def consequence_firings(out: Outcome) -> list[Firing]:
+    return [f for f in out.firings if isinstance(f.rule.rule.then, ConsequenceAction)]

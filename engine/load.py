@@ -1,0 +1,294 @@
+"""Load rule files, scorecards and scenarios: parse once, check everything, then run many.
+
+Every error names the file. YAML is read with safe_load only; conditions are
+parsed by engine.conditions, never evaluated as Python.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .conditions import ConditionError, Node, check_params, names_in, parse_condition
+from .facts import FACTS, fact_types
+from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef
+
+PROJECT_ROOT = Path(os.environ.get("SCORECARD_HOME", Path(__file__).resolve().parent.parent)).resolve()
+RULES_DIR = PROJECT_ROOT / "rules"
+SOURCES_DIR = RULES_DIR / "sources"
+SCORECARDS_DIR = PROJECT_ROOT / "scorecards"
+DEFAULT_SCORECARD = SCORECARDS_DIR / "county.yaml"
+
+
+class RuleFileError(ValueError):
+    """A rule, scorecard or scenario file is wrong; the message starts with its path."""
+
+    def __init__(self, path: Path | str, message: str):
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    path: Path
+    clauses: tuple[tuple[str, Node], ...]
+    facts_read: frozenset[str]
+    params_read: frozenset[str]
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def concludes(self) -> str | None:
+        return self.rule.then.fact if isinstance(self.rule.then, ConcludeAction) else None
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    name: str
+    value: Any
+    provenance: str       # source | local | scenario
+    citation: str
+    meaning: str
+    default: Any
+
+
+@dataclass
+class Scorecard:
+    definition: ScorecardDef
+    path: Path
+    rules: list[LoadedRule]
+    params: dict[str, ParamValue]
+    strata: list[list[LoadedRule]]
+    fingerprint: str
+    scenario: ScenarioDef | None = None
+    files: list[Path] = field(default_factory=list)
+
+    def values(self) -> dict[str, Any]:
+        return {name: p.value for name, p in self.params.items()}
+
+    def rule(self, rule_id: str) -> LoadedRule:
+        for loaded in self.rules:
+            if loaded.id == rule_id:
+                return loaded
+        raise KeyError(rule_id)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleFileError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleFileError(path, f"not valid YAML: {exc}") from exc
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(file)"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse_model(path: Path, model: type, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RuleFileError(path, _validation_message(exc)) from exc
+
+
+@lru_cache(maxsize=16)
+def _source_text(document: str) -> str:
+    return (SOURCES_DIR / document).read_text(encoding="utf-8")
+
+
+def check_source(path: Path, rule: Rule) -> None:
+    """The quote must stand verbatim in the cited document (auditors check the law, not us)."""
+    doc = SOURCES_DIR / rule.source.document
+    if not doc.is_file():
+        known = sorted(p.name for p in SOURCES_DIR.glob("*.txt"))
+        raise RuleFileError(path, f"source.document {rule.source.document!r} not in rules/sources/ ({', '.join(known)})")
+    if rule.source.quote not in _source_text(rule.source.document):
+        raise RuleFileError(path, f"source.quote is not verbatim in {rule.source.document}")
+
+
+def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> LoadedRule:
+    rule = parse_model(path, Rule, read_yaml(path))
+    if rule.id != path.stem:
+        raise RuleFileError(path, f"id {rule.id!r} must equal the file name {path.stem!r}")
+    check_source(path, rule)
+    declared = {}
+    for name in rule.parameters:
+        if name not in params:
+            close = difflib.get_close_matches(name, list(params), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise RuleFileError(path, f"parameter {name!r} has no value in the scorecard{hint}")
+        declared[name] = params[name]
+    types = fact_types({name: "bool" for name in concluded})
+    clauses = []
+    for clause_name, text in rule.named_conditions():
+        try:
+            clauses.append((clause_name, parse_condition(text, types, declared)))
+        except ConditionError as exc:
+            where = f"clause {clause_name!r}" if clause_name else "condition"
+            raise RuleFileError(path, f"{where}: {exc}") from exc
+    facts_read: set[str] = set()
+    params_read: set[str] = set()
+    for _, node in clauses:
+        f, p = names_in(node)
+        facts_read |= f
+        params_read |= p
+    carried = set(getattr(rule.then, "carry", []))
+    unused = set(rule.parameters) - params_read - carried
+    if unused:
+        raise RuleFileError(path, f"parameters listed but not used: {', '.join(sorted(unused))}")
+    undeclared = carried - set(rule.parameters)
+    if undeclared:
+        raise RuleFileError(path, f"then.carry names parameters not listed in parameters: {', '.join(sorted(undeclared))}")
+    return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+
+
+def _concluded_facts(paths: list[Path]) -> dict[str, str]:
+    """Pre-scan: fact name → rule id for every rule that concludes a fact."""
+    out: dict[str, str] = {}
+    for path in paths:
+        data = read_yaml(path)
+        then = data.get("then") if isinstance(data, dict) else None
+        if isinstance(then, dict) and then.get("kind") == "conclude" and isinstance(then.get("fact"), str):
+            fact = then["fact"]
+            if fact in FACTS:
+                raise RuleFileError(path, f"concludes {fact!r}, which is a workbook fact; pick a new name")
+            if fact in out:
+                raise RuleFileError(path, f"fact {fact!r} is already concluded by {out[fact]}")
+            out[fact] = path.stem
+    return out
+
+
+def stratify(rules: list[LoadedRule]) -> list[list[LoadedRule]]:
+    """Order rules so a rule runs after every rule whose concluded fact it reads."""
+    producer = {r.concludes: r.id for r in rules if r.concludes}
+    level: dict[str, int] = {}
+
+    def depth(rule: LoadedRule, seen: tuple[str, ...]) -> int:
+        if rule.id in level:
+            return level[rule.id]
+        if rule.id in seen:
+            raise RuleFileError(rule.path, f"circular conclusion: {' → '.join(seen + (rule.id,))}")
+        deps = [producer[f] for f in rule.facts_read if f in producer]
+        by_id = {r.id: r for r in rules}
+        level[rule.id] = 1 + max((depth(by_id[d], seen + (rule.id,)) for d in deps), default=-1)
+        return level[rule.id]
+
+    for rule in rules:
+        depth(rule, ())
+    strata: list[list[LoadedRule]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for rule in rules:
+        strata[level[rule.id]].append(rule)
+    return strata
+
+
+def _params_in_force(path: Path, definition: ScorecardDef, scenario: ScenarioDef | None,
+                     overrides: dict[str, Any]) -> dict[str, ParamValue]:
+    params = {
+        name: ParamValue(name, p.value, p.provenance, p.citation, p.meaning, p.value)
+        for name, p in sorted(definition.parameters.items())
+    }
+    layered = list((scenario.set if scenario else {}).items()) + list(overrides.items())
+    for name, value in layered:
+        if name not in params:
+            close = difflib.get_close_matches(name, list(params), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise RuleFileError(path, f"unknown parameter {name!r}{hint}")
+        _check_same_shape(path, name, params[name].default, value)
+        old = params[name]
+        params[name] = ParamValue(name, value, "scenario", old.citation, old.meaning, old.default)
+    return params
+
+
+def _check_same_shape(path: Path, name: str, default: Any, value: Any) -> None:
+    def kind(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true/false"
+        if isinstance(v, (int, float)):
+            return "number"
+        if isinstance(v, list):
+            return "list of " + (kind(v[0]) if v else "numbers")
+        if isinstance(v, dict):
+            return "mapping"
+        return type(v).__name__
+
+    if kind(default) != kind(value) and not (isinstance(default, list) and value == []):
+        raise RuleFileError(path, f"parameter {name!r} must be a {kind(default)}, got {value!r}")
+
+
+def _rel(path: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(PROJECT_ROOT).as_posix() if resolved.is_relative_to(PROJECT_ROOT) else path.name
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """sha256 over (relative path, bytes) of every file that shaped the run."""
+    digest = hashlib.sha256()
+    for rel, path in sorted((_rel(p), p) for p in paths):
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | None = None,
+                   overrides: dict[str, Any] | None = None) -> Scorecard:
+    """Load a scorecard (default: scorecards/county.yaml), optional scenario and --set overrides."""
+    path = Path(path) if path else DEFAULT_SCORECARD
+    definition = parse_model(path, ScorecardDef, read_yaml(path))
+    scenario_def = None
+    files = [path]
+    if scenario:
+        scenario_path = Path(scenario)
+        scenario_def = parse_model(scenario_path, ScenarioDef, read_yaml(scenario_path))
+        if scenario_def.scorecard != definition.id:
+            raise RuleFileError(scenario_path, f"scenario is for scorecard {scenario_def.scorecard!r}, not {definition.id!r}")
+        files.append(scenario_path)
+    params = _params_in_force(path, definition, scenario_def, overrides or {})
+    values = {name: p.value for name, p in params.items()}
+    rule_paths = _rule_paths(path, definition.rules)
+    concluded = _concluded_facts(rule_paths)
+    rules = [load_rule(p, values, concluded) for p in rule_paths]
+    for loaded in rules:
+        _recheck(loaded, values)
+    files += rule_paths
+    return Scorecard(definition, path, rules, params, stratify(rules), fingerprint(files), scenario_def, files)
+
+
+def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:
+    # Overrides may change a parameter's value; its type must still fit the condition.
+    for _, node in loaded.clauses:
+        try:
+            check_params(node, {n: values[n] for n in loaded.params_read})
+        except ConditionError as exc:
+            raise RuleFileError(loaded.path, str(exc)) from exc
+
+
+def _rule_paths(scorecard_path: Path, rule_ids: list[str]) -> list[Path]:
+    if len(set(rule_ids)) != len(rule_ids):
+        raise RuleFileError(scorecard_path, "a rule is listed twice")
+    paths = []
+    known = sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
+    for rule_id in rule_ids:
+        p = RULES_DIR / f"{rule_id}.yaml"
+        if not p.is_file():
+            close = difflib.get_close_matches(rule_id, known, n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise RuleFileError(scorecard_path, f"rule {rule_id!r} not found in rules/{hint}")
+        paths.append(p)
+    return paths

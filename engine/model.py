@@ -1,0 +1,193 @@
+"""Rule files and scorecard files: typed models, strict (extra="forbid").
+
+A rule file is data an auditor reads: what it does, why, the verbatim source
+passage, the condition and the consequence. Pydantic rejects a file missing any
+of them; `scorecard schema` publishes the JSON Schema for editors.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Consequence codes are the public contract between rules, reports and tests
+# (SPEC section 3). A new rule adds a code; a code never changes meaning.
+CONSEQUENCE_CODES: dict[str, str] = {
+    "DISQUALIFY_AWARDS": "取消该年度评比各类先进资格",
+    "WITHHOLD_BONUS_50": "扣发该年度50%目标考核奖",
+    "DEMOTE_REMOVE_OR_RESIGN": "给予降职、免职或责令辞职",
+    "ELIMINATION_ADJUST_POST": "视为不称职，实行末位淘汰，调整其职务",
+    "MANUAL_REVIEW": "需人工复核",
+    "PRAISE": "表扬",
+    "CIRCULATE_CRITICISM": "通报批评",
+    "WRITTEN_SELF_CRITICISM": "向县委、县政府写出深刻检查",
+    "ADMONITION": "诫勉",
+    "DIRECT_CHARGE_VIOLATION": "违反“五个不直接分管”",
+    "COUNTERSIGN_MISSING": "大额支出未经领导班子会签",
+    "TALK_REMINDER": "谈话提醒",
+    "ROTATION_DUE": "应轮岗交流",
+    "ECONOMIC_AUDIT_DUE": "应进行经济责任审计",
+    "PROBATION_CONFIRM": "试用期满考核合格，正式任职",
+    "PROBATION_REMOVE": "试用期满考核不合格，免去试任职务",
+    "PROMOTION_VETO": "党风廉政一票否决",
+    "DEMOTE_OR_REMOVE": "降职或免职",
+    "INTEGRITY_REVIEW_FAILED": "年度考廉不合格，予以调整",
+    "RESPONSIBILITY_LIST_INCOMPLETE": "责任清单不完整",
+}
+
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,63}$")
+PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where the rule comes from: a seed document and its verbatim passage."""
+
+    document: str = Field(description="source document file name in rules/sources/")
+    section: str = Field(min_length=1, description="section within the document, e.g. 篇3 5、四是")
+    quote: str = Field(min_length=8, description="the passage, verbatim")
+
+
+class Clause(_Strict):
+    """One named way for the rule to fire; the result names the clauses that fired."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    condition: str = Field(min_length=1)
+
+
+class ConsequenceAction(_Strict):
+    """The rule's outcome: a consequence code attached to the leader-year."""
+
+    kind: Literal["consequence"]
+    code: str
+    label: str = Field(min_length=1, description="Chinese label shown in reports")
+    severity: Literal["info", "warning", "serious", "critical"]
+    subject: Literal["leader", "unit"] = "leader"
+    detail: dict[str, str] = Field(default_factory=dict, description="fixed text carried into the result")
+    carry: list[str] = Field(default_factory=list,
+                             description="parameters whose values the result carries, e.g. the share withheld")
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        if code not in CONSEQUENCE_CODES:
+            raise ValueError(f"unknown consequence code {code!r}; known: {', '.join(CONSEQUENCE_CODES)}")
+        return code
+
+
+class ConcludeAction(_Strict):
+    """Forward chaining: the rule sets a true/false fact that later rules read."""
+
+    kind: Literal["conclude"]
+    fact: str = Field(pattern=FACT_NAME.pattern)
+    meaning: str = Field(min_length=1, description="what the concluded fact means, Chinese")
+
+
+Action = Annotated[Union[ConsequenceAction, ConcludeAction], Field(discriminator="kind")]
+
+
+class Rule(_Strict):
+    """One rule file: rules/<id>.yaml."""
+
+    id: str = Field(pattern=RULE_ID.pattern, description="equals the file name without .yaml")
+    title: str = Field(min_length=2, description="Chinese title")
+    family: str = Field(min_length=2, description="rule family, e.g. card, elimination")
+    scope: Literal["leader_year"] = "leader_year"
+    applies_to: Literal["all", "top"] = Field(description="all leaders, or only 党政一把手 (是否一把手=是)")
+    what: str = Field(min_length=4, description="what it does")
+    why: str = Field(min_length=4, description="why: the policy intent")
+    source: Source
+    parameters: list[str] = Field(default_factory=list, description="parameter names the conditions use")
+    condition: str | None = None
+    clauses: list[Clause] | None = None
+    then: Action
+
+    @field_validator("parameters")
+    @classmethod
+    def _param_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not PARAM_NAME.match(name):
+                raise ValueError(f"parameter name {name!r} must look like family.name")
+        if len(set(names)) != len(names):
+            raise ValueError("a parameter is listed twice")
+        return names
+
+    @model_validator(mode="after")
+    def _one_condition_form(self) -> "Rule":
+        if (self.condition is None) == (self.clauses is None):
+            raise ValueError("give exactly one of `condition` or `clauses`")
+        if self.clauses is not None:
+            names = [c.name for c in self.clauses]
+            if not names or len(set(names)) != len(names):
+                raise ValueError("clauses need unique names and at least one clause")
+        return self
+
+    def named_conditions(self) -> list[tuple[str, str]]:
+        if self.clauses is not None:
+            return [(c.name, c.condition) for c in self.clauses]
+        return [("", self.condition or "")]
+
+
+class ParameterDef(_Strict):
+    """A parameter value in a scorecard, with where it comes from."""
+
+    value: Any
+    provenance: Literal["source", "local"]
+    citation: str = Field(min_length=2, description="document + section for source; the reason for local")
+    meaning: str = Field(min_length=2, description="what the number means, Chinese")
+
+
+class CompositePart(_Strict):
+    """One term of the headline score: sign × a numeric score."""
+
+    score: str
+    sign: Literal[1, -1] = 1
+
+
+class Composite(_Strict):
+    """How the headline score is formed from the parts (declarative)."""
+
+    provenance: Literal["source", "local"]
+    citation: str
+    parts: list[CompositePart]
+
+
+class ScorecardDef(_Strict):
+    """scorecards/<id>.yaml: which rules run, with which parameter values."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    description: str = ""
+    rules: list[str] = Field(min_length=1)
+    parameters: dict[str, ParameterDef]
+    composite: Composite | None = None
+
+
+class ScenarioDef(_Strict):
+    """scorecards/scenarios/<id>.yaml: a scorecard plus parameter overrides."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    description: str = ""
+    scorecard: str
+    set: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleCase(_Strict):
+    """One must-fire / must-not-fire example for a rule (tests/rule_cases/<id>.yaml)."""
+
+    name: str
+    facts: dict[str, Any]
+    fires: bool
+    clauses: list[str] | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleCases(_Strict):
+    rule: str
+    cases: list[RuleCase] = Field(min_length=2)

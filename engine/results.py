@@ -1,0 +1,82 @@
+"""The results contract (SPEC section 5) as typed models.
+
+`RunResult.model_dump(mode="json")` is what `--json` writes; the Excel report,
+the explanation and the scenario diff all read these models, never raw dicts.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .issues import InputIssue
+
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(_Model):
+    document: str          # seed file name, e.g. 002_2c590592798420cb.txt
+    section: str           # e.g. 篇3 5、四是
+    quote: str             # verbatim passage
+
+
+class Consequence(_Model):
+    code: str                      # SPEC consequence code, e.g. DEMOTE_REMOVE_OR_RESIGN
+    rule_id: str                   # rule file name without .yaml
+    label: str                     # Chinese label
+    severity: Literal["info", "warning", "serious", "critical"]
+    subject: Literal["leader", "unit"] = "leader"
+    clauses: list[str] = []        # which named clauses of the rule fired
+    facts: dict[str, Any] = {}     # fact name -> value, the numbers that made it fire
+    parameters: dict[str, Any] = {}  # parameter name -> value in force
+    detail: dict[str, Any] = {}    # aggregated detail (counts, totals, rows, round, reason)
+    source: SourceRef
+
+
+class LeaderResult(_Model):
+    leader_id: str
+    name: str
+    unit: str
+    unit_type: str
+    title: str
+    is_top: bool
+    year: int
+    scores: dict[str, Any]         # deduction_points, deduction_points_2y, deduction_points_3y,
+                                   # five_reinforcements, composite ... (null = not computable)
+    consequences: list[Consequence]
+    not_evaluated: list[dict[str, str]]  # [{family, reason_zh, reason_en}]
+
+
+class ParameterInForce(_Model):
+    name: str
+    value: Any
+    provenance: Literal["source", "local", "scenario"]
+    citation: str = ""             # document + section for "source", reason for "local"
+    default: Any = None            # the scorecard's value before any scenario override
+
+
+class RuleInfo(_Model):
+    id: str
+    title: str
+    code: str
+    source: SourceRef
+
+
+class RunResult(_Model):
+    schema_version: int = SCHEMA_VERSION
+    scorecard: str
+    scenario: str | None = None
+    years: list[int]
+    rules_fingerprint: str
+    input_fingerprint: str
+    input_file: str
+    parameters: list[ParameterInForce]
+    rules: list[RuleInfo]
+    input_issues: list[InputIssue]
+    extra_sheets: list[str] = []
+    unmatched: dict[str, list[dict[str, Any]]] = {}   # e.g. portfolio items no category matched
+    results: list[LeaderResult]

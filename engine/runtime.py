@@ -1,0 +1,129 @@
+"""The one place that talks to durable_rules (see shared DURABLE_RULES_NOTES.md).
+
+Every quirk measured on durable_rules 2.0.28 is handled here, and each has a test
+in tests/test_runtime.py:
+
+* rulesets register globally by name → a fresh Host per run, unique names;
+* the Host's dispatcher threads race the caller → a Host without them; actions
+  run synchronously inside assert_fact;
+* events are consumed by one rule → we assert *facts*, so every matching rule fires;
+* an OR fires once per true branch → firings are a set;
+* no match raises MessageNotHandledException, and delete_state on such a session
+  *segfaults the process* (measured here) → a sentinel rule matches every record
+  of the scope, so every record matches; its firings also prove each record ran;
+* fact identity is a 32-bit hash → one session (sid) per record, deleted after;
+* exceptions inside actions are stored, not raised → our action records them and
+  we re-raise after every call; we also check the session's `exception` slot;
+* an action with two parameters is taken as asynchronous → actions take one;
+* a bare `+m.x` catch-all refires forever → every rule is anchored on `_scope`.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import durable.engine as durable_engine
+
+
+class RuntimeFailure(RuntimeError):
+    """durable_rules failed or an action raised; never swallowed."""
+
+
+class _SyncHost(durable_engine.Host):
+    """A Host that never starts its dispatcher/timer threads.
+
+    Facts asserted through it run their actions synchronously within the call,
+    so when assert_fact returns every firing for that fact has been recorded.
+    """
+
+    def _run(self) -> None:  # noqa: D401 - overriding the thread starter on purpose
+        return None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A compiled rule: a key the caller chose and a durable condition expression."""
+
+    key: str
+    scope: str
+    condition: dict[str, Any]
+
+
+_names = itertools.count()
+_SENTINEL = "__sentinel__"
+
+
+class Session:
+    """One evaluation run. Create one per run; rulesets live only as long as it does."""
+
+    def __init__(self) -> None:
+        self._host = _SyncHost()
+        self._prefix = f"scorecard_{id(self):x}_{next(_names)}"
+        self._count = 0
+
+    def run(self, rules: list[RuleSpec], records: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        """Assert each record as a fact; return sorted unique (record index, rule key) firings.
+
+        Records are plain dicts of JSON values; None values are left out so that
+        comparisons with a missing fact are false (SQL-like null semantics).
+        """
+        if not rules or not records:
+            return []
+        scopes = {rule.scope for rule in rules}
+        if len(scopes) != 1:
+            raise RuntimeFailure(f"one scope per run, got {sorted(scopes)}")
+        scope = scopes.pop()
+        fired: set[tuple[int, str]] = set()
+        errors: list[str] = []
+        name = self._register(rules, scope, fired, errors)
+        for index, record in enumerate(records):
+            self._assert_one(name, scope, index, record)
+            if errors:
+                raise RuntimeFailure(f"rule action failed: {errors[0]}")
+        seen = {index for index, key in fired if key == _SENTINEL}
+        if len(seen) != len(records):  # pragma: no cover - guards the dispatcher race the notes measured
+            raise RuntimeFailure(f"only {len(seen)} of {len(records)} records evaluated")
+        return sorted(f for f in fired if f[1] != _SENTINEL)
+
+    def _register(self, rules: list[RuleSpec], scope: str, fired: set, errors: list[str]) -> str:
+        self._count += 1
+        name = f"{self._prefix}_{self._count}"
+        definition: dict[str, Any] = {
+            "sentinel": {"all": [{"m": {"_scope": scope}}], "run": _recorder(_SENTINEL, fired, errors)},
+        }
+        for i, rule in enumerate(rules):
+            anchored = {"$and": [{"_scope": rule.scope}, rule.condition]}
+            definition[f"r{i}"] = {"all": [{"m": anchored}], "run": _recorder(rule.key, fired, errors)}
+        try:
+            self._host.register_rulesets({name: definition})
+        except Exception as exc:  # durable reports a bad definition as a bare error code
+            raise RuntimeFailure(f"durable_rules rejected the compiled ruleset: {exc}") from exc
+        return name
+
+    def _assert_one(self, name: str, scope: str, index: int, record: dict[str, Any]) -> None:
+        sid = str(index)
+        fact = {k: v for k, v in record.items() if v is not None}
+        fact.update({"sid": sid, "id": sid, "_rid": index, "_scope": scope})
+        try:
+            self._host.assert_fact(name, fact)
+        except durable_engine.MessageNotHandledException as exc:  # the sentinel makes this impossible
+            raise RuntimeFailure(f"record {index} matched no rule, not even the sentinel") from exc
+        except durable_engine.MessageObservedException as exc:  # pragma: no cover - one fact per sid
+            raise RuntimeFailure(f"durable_rules saw record {index} twice") from exc
+        state = self._host.get_state(name, sid)
+        if state.get("exception"):
+            raise RuntimeFailure(f"rule action failed: {state['exception']}")
+        self._host.delete_state(name, sid)
+
+
+def _recorder(key: str, fired: set, errors: list[str]) -> Callable[[Any], None]:
+    """An action with exactly one parameter (two would make durable treat it as async)."""
+
+    def action(c: Any) -> None:
+        try:
+            fired.add((int(c.m["_rid"]), key))
+        except Exception as exc:  # recorded and re-raised by Session.run, never lost
+            errors.append(f"{key}: {exc!r}")
+
+    return action
