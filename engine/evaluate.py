@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import compile_condition
-from .conditions import And, Fact, Node, Truth, names_in
-from .facts import FACTS
+from .conditions import And, ContainsAny, Fact, Node, Not, Or, Truth, names_in
+from .facts import SCOPES, fact_spec
 from .load import LoadedRule, Scorecard
 from .model import ConcludeAction, ConsequenceAction
 from .runtime import RuleSpec, Session
-
-SCOPE = "leader_year"
 
 SHEET_LABELS = {
     "deductions": "廉政监督卡", "annual_ranking": "综合考核排名", "image_ranking": "形象测评",
@@ -43,70 +41,81 @@ class Outcome:
     record: dict[str, Any]
     firings: list[Firing] = field(default_factory=list)
     because: dict[str, dict[str, Any]] = field(default_factory=dict)  # concluded fact -> its firing
+
+
+@dataclass
+class RunOutcome:
+    """Outcomes per scope, and the rule families that could not be evaluated at all."""
+
+    outcomes: dict[str, list[Outcome]]
     not_evaluated: list[dict[str, str]] = field(default_factory=list)
 
 
 def required_sheets(rule: LoadedRule, concluded_by: dict[str, LoadedRule]) -> set[str]:
     """Input sheets a rule needs, through the rules whose conclusions it reads."""
-    sheets: set[str] = set()
+    sheets: set[str] = {SCOPES[rule.rule.scope].sheet}
     for name in rule.facts_read:
-        if name in FACTS:
-            sheets.add(FACTS[name].sheet)
+        spec = fact_spec(rule.rule.scope, name)
+        if spec:
+            sheets.add(spec.sheet)
         elif name in concluded_by:
             sheets |= required_sheets(concluded_by[name], concluded_by)
     return sheets - {"roster"}
 
 
 def _with_scope(rule: LoadedRule, node: Node) -> Node:
-    if rule.rule.applies_to == "top":
+    # Unit-level scopes have no is_top: their consequences attach to the unit's 一把手.
+    if rule.rule.applies_to == "top" and fact_spec(rule.rule.scope, "is_top"):
         return And((Truth(Fact("is_top", "bool")), node))
     return node
 
 
 def _specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec]:
     specs = []
+    params = {**params, **rule.local_values}
     for clause, node in rule.clauses:
         compiled = compile_condition(_with_scope(rule, node), params)
         if compiled is False:
             continue  # cannot fire under the parameters in force
-        condition = {"_scope": SCOPE} if compiled is True else compiled
-        specs.append(RuleSpec(f"{rule.id}#{clause}", SCOPE, condition))
+        scope = rule.rule.scope
+        condition = {"_scope": scope} if compiled is True else compiled
+        specs.append(RuleSpec(f"{rule.id}#{clause}", scope, condition))
     return specs
 
 
-def evaluate_records(scorecard: Scorecard, records: list[dict[str, Any]],
-                     sheets_present: set[str] | None = None) -> list[Outcome]:
-    """Evaluate every rule of the scorecard on every record; the core of a run.
+def evaluate_records(scorecard: Scorecard, records: dict[str, list[dict[str, Any]]],
+                     sheets_present: set[str] | None = None) -> RunOutcome:
+    """Evaluate every rule of the scorecard on every record of its scope; the core of a run.
 
-    `sheets_present=None` means every sheet is there (rule cases use this).
+    `records` maps scope → records. `sheets_present=None` means every sheet is
+    there (rule cases use this).
     """
     params = scorecard.values()
     concluded_by = {r.concludes: r for r in scorecard.rules if r.concludes}
-    outcomes = [Outcome(dict(rec)) for rec in records]
+    run = RunOutcome({scope: [Outcome(dict(rec)) for rec in records.get(scope, [])] for scope in SCOPES})
     session = Session()
     for stratum in scorecard.strata:
-        runnable = []
+        by_scope: dict[str, list[LoadedRule]] = {}
         for rule in stratum:
-            needed = required_sheets(rule, concluded_by)
-            missing = needed - sheets_present if sheets_present is not None else set()
+            missing = required_sheets(rule, concluded_by) - sheets_present if sheets_present is not None else set()
             if missing:
-                _mark_not_evaluated(outcomes, rule, missing)
+                _mark_not_evaluated(run.not_evaluated, rule, missing)
             else:
-                runnable.append(rule)
-        _run_stratum(session, runnable, outcomes, params)
-    return outcomes
+                by_scope.setdefault(rule.rule.scope, []).append(rule)
+        for scope, rules in by_scope.items():
+            _run_stratum(session, rules, run.outcomes[scope], params)
+    return run
 
 
-def _mark_not_evaluated(outcomes: list[Outcome], rule: LoadedRule, missing: set[str]) -> None:
+def _mark_not_evaluated(notes: list[dict[str, str]], rule: LoadedRule, missing: set[str]) -> None:
     sheets = "、".join(SHEET_LABELS.get(s, s) for s in sorted(missing))
     note = {
         "family": rule.rule.family,
         "reason_zh": f"工作簿中没有“{sheets}”工作表，该类规则未评估",
         "reason_en": f"sheet(s) {', '.join(sorted(missing))} absent: rule family not evaluated",
     }
-    for out in outcomes:
-        if note not in out.not_evaluated:
-            out.not_evaluated.append(note)
+    if note not in notes:
+        notes.append(note)
 
 
 def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outcome],
@@ -146,7 +155,7 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
         rule=rule,
         clauses=[c for c in clauses if c],
         facts={name: out.record.get(name) for name in sorted(facts)},
-        parameters={name: params[name] for name in sorted(used_params)},
+        parameters={name: params[name] for name in sorted(used_params) if not name.startswith("lists.")},
     )
     for name in sorted(facts):
         because = out.because.get(name)
@@ -162,3 +171,25 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
 
 def consequence_firings(out: Outcome) -> list[Firing]:
     return [f for f in out.firings if isinstance(f.rule.rule.then, ConsequenceAction)]
+
+
+def matched_keywords(rule: LoadedRule, record: dict[str, Any]) -> list[str]:
+    """Which words of a contains_any list a record's text holds (for the explanation only;
+    the decision was durable_rules')."""
+    values = rule.local_values
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ContainsAny):
+            words = node.values.value if hasattr(node.values, "value") else values.get(node.values.name, [])
+            text = record.get(node.fact.name) or ""
+            found.extend(w for w in words if w in text and w not in found)
+        elif isinstance(node, (And, Or)):
+            for item in node.items:
+                walk(item)
+        elif isinstance(node, Not):
+            walk(node.item)
+
+    for _, node in rule.clauses:
+        walk(node)
+    return found

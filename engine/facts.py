@@ -6,12 +6,15 @@ once per run; windows and sums are facts because durable_rules cannot add.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from .conditions import FactType
+from .sheets import FIVE_DIMENSIONS
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,29 @@ class FactSpec:
     sheet: str            # the input sheet it needs (SheetSpec.en); "roster" is always needed
     meaning: str          # Chinese, for auditors
     derivation: str       # how it is computed
+    scope: str = "leader_year"
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """A kind of record the rules run over, and whom its consequences attach to."""
+
+    name: str
+    meaning: str
+    attach: str                          # "leader": the record's leader; "unit_top": the unit's 一把手
+    sheet: str                           # the sheet its records come from
+    sum_fields: tuple[str, ...] = ()     # summed into the consequence when several records fire
+    group_by: str | None = None          # one consequence per value of this fact (e.g. the round)
+
+
+SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
+    ScopeSpec("leader_year", "每名干部每个考核年度一条（干部名册）", "leader", "roster"),
+    ScopeSpec("portfolio_item", "每名干部每项分管事项一条（分工）", "leader", "portfolios"),
+    ScopeSpec("expenditure", "每笔大额支出一条（大额支出），后果归于本单位党政一把手", "unit_top", "expenditures",
+              sum_fields=("amount",)),
+    ScopeSpec("image_round", "每个单位每批次形象测评一条，后果归于本单位党政一把手", "unit_top", "image_ranking",
+              group_by="image_round"),
+)}
 
 
 CATALOGUE: tuple[FactSpec, ...] = (
@@ -52,25 +78,73 @@ CATALOGUE: tuple[FactSpec, ...] = (
              "同上，Y-1 年度；单位 Y-1 年度未列入排名时为空"),
     FactSpec("held_top_post_2y", "bool", "roster", "Y-1 与 Y 两年均任本单位党政一把手",
              "干部名册 Y-1 年度该干部在同一单位且是否一把手 = 是"),
+) + tuple(
+    FactSpec(f"five_{d.en}", "number", "five_reinforcements", f"五个强化：{d.zh}（分）",
+             f"五个强化.{d.zh}；填等次时按 five.grades 换算为分数")
+    for d in FIVE_DIMENSIONS
+) + (
+    FactSpec("five_weighted", "number", "five_reinforcements", "五个强化加权分",
+             "五个维度得分按 five.weights 加权求和（权重之和为 1），保留两位小数"),
+    # portfolio_item: one record per portfolio item
+    FactSpec("year", "number", "portfolios", "考核年度", "分工.年度", "portfolio_item"),
+    FactSpec("leader_id", "text", "portfolios", "干部编号", "分工.干部编号", "portfolio_item"),
+    FactSpec("is_top", "bool", "portfolios", "是否党政一把手", "干部名册.是否一把手（同年度）", "portfolio_item"),
+    FactSpec("portfolio_item", "text", "portfolios", "分管事项（单项，已规范化）",
+             "分工.分管事项按 、，,;； 拆分为单项，全角转半角（NFKC）并去掉所有空白", "portfolio_item"),
+    FactSpec("portfolio_raw", "text", "portfolios", "分管事项原文", "分工.分管事项，原样", "portfolio_item"),
+    FactSpec("row", "number", "portfolios", "Excel 行号", "该分工记录所在的 Excel 行", "portfolio_item"),
+    # expenditure: one record per expenditure row
+    FactSpec("year", "number", "expenditures", "考核年度", "大额支出.年度", "expenditure"),
+    FactSpec("unit", "text", "expenditures", "单位", "大额支出.单位", "expenditure"),
+    FactSpec("amount", "number", "expenditures", "支出金额（元）", "大额支出.金额", "expenditure"),
+    FactSpec("countersigned", "bool", "expenditures", "是否经领导班子会签", "大额支出.是否会签 = 是", "expenditure"),
+    FactSpec("item", "text", "expenditures", "支出事项", "大额支出.事项", "expenditure"),
+    FactSpec("row", "number", "expenditures", "Excel 行号", "该支出记录所在的 Excel 行", "expenditure"),
+    # image_round: one record per unit per evaluation round
+    FactSpec("year", "number", "image_ranking", "考核年度", "形象测评.年度", "image_round"),
+    FactSpec("unit", "text", "image_ranking", "单位", "形象测评.单位", "image_round"),
+    FactSpec("image_round", "number", "image_ranking", "测评批次（1 或 2）", "形象测评.批次", "image_round"),
+    FactSpec("image_rank", "number", "image_ranking", "本批次测评名次", "形象测评.名次", "image_round"),
+    FactSpec("image_count", "number", "image_ranking", "本批次参加测评的单位数 N", "该年度该批次的行数", "image_round"),
+    FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1", "image_round"),
+    FactSpec("image_bottom_prev_round", "number", "image_ranking", "上一批次倒数位次",
+             "上一批次：第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次；"
+             "单位未参加上一批次时为空", "image_round"),
 )
 
-FACTS: dict[str, FactSpec] = {f.name: f for f in CATALOGUE}
+FACTS: dict[tuple[str, str], FactSpec] = {(f.scope, f.name): f for f in CATALOGUE}
 KEY = ["year", "leader_id"]
 
 
-def fact_types(extra: dict[str, FactType] | None = None) -> dict[str, FactType]:
-    """Name → type for the parser: catalogue facts plus facts concluded by rules."""
-    types: dict[str, FactType] = {f.name: f.type for f in CATALOGUE}
+def fact_spec(scope: str, name: str) -> FactSpec | None:
+    return FACTS.get((scope, name))
+
+
+def fact_types(scope: str, extra: dict[str, FactType] | None = None) -> dict[str, FactType]:
+    """Name → type for the parser: the scope's catalogue facts plus facts concluded by rules."""
+    types: dict[str, FactType] = {f.name: f.type for f in CATALOGUE if f.scope == scope}
     types.update(extra or {})
     return types
 
 
-def derive_leader_year(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per (year, leader_id) on the roster, every catalogue fact as a column.
+def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Records per scope, every catalogue fact of the scope as a column.
 
-    A column whose sheet is absent is all-null; the evaluator then reports the
-    rules that need it as not evaluated instead of passing silently.
+    A scope whose sheet is absent has no records; a leader_year column whose
+    sheet is absent is all-null, and the evaluator reports the rules that need
+    it as not evaluated instead of passing silently.
     """
+    leader_year = derive_leader_year(tables, params)
+    return {
+        "leader_year": leader_year,
+        "portfolio_item": _portfolio_items(tables.get("portfolios"), leader_year),
+        "expenditure": _expenditures(tables.get("expenditures")),
+        "image_round": _image_rounds(tables.get("image_ranking")),
+    }
+
+
+def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per (year, leader_id) on the roster."""
     roster = tables["roster"]
     base = roster[["year", "leader_id", "name", "unit", "unit_type", "title", "is_top"]].copy()
     base = base.sort_values(KEY, kind="stable").reset_index(drop=True)
@@ -79,7 +153,7 @@ def derive_leader_year(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     base = _deduction_facts(base, tables.get("deductions"), assessed)
     base = _ranking_facts(base, tables.get("annual_ranking"))
     base["held_top_post_2y"] = _held_top_post(base, roster)
-    return base
+    return _five_facts(base, tables.get("five_reinforcements"), params or {})
 
 
 def _deduction_facts(base: pd.DataFrame, deductions: pd.DataFrame | None, assessed: set) -> pd.DataFrame:
@@ -165,3 +239,84 @@ def window_notes(row: dict[str, Any]) -> list[dict[str, str]]:
             "reason_en": f"not assessed in every year {year - 2}-{year - 1}: the three-year window is incomplete",
         })
     return notes
+
+
+FIVE_NAMES = tuple(f"five_{d.en}" for d in FIVE_DIMENSIONS)
+
+
+def five_score(value: Any, grades: dict[str, float]) -> float | None:
+    """A dimension cell as a score: numbers as typed, grades through the five.grades map."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return float(grades[value])
+    return float(value)
+
+
+def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str, Any]) -> pd.DataFrame:
+    cols: dict[str, list[Any]] = {name: [] for name in FIVE_NAMES + ("five_weighted",)}
+    by_key = {}
+    if five is not None:
+        grades = params.get("five.grades", {})
+        weights = params.get("five.weights", [0.2] * 5)
+        for row in five.to_dict("records"):
+            scores = [five_score(row[d.en], grades) for d in FIVE_DIMENSIONS]
+            weighted = None if None in scores else round(sum(w * x for w, x in zip(weights, scores)), 2)
+            by_key[(row["year"], row["leader_id"])] = scores + [weighted]
+    for key in zip(base["year"], base["leader_id"]):
+        values = by_key.get(key, [None] * 6)
+        for name, value in zip(cols, values):
+            cols[name].append(value)
+    for name, values in cols.items():
+        base[name] = pd.Series(values, index=base.index, dtype=object)
+    return base
+
+
+_SEPARATORS = re.compile(r"[、，,;；]")
+
+
+def split_portfolio(text: str) -> list[str]:
+    """'分管财务、 人事' → ['财务', '人事'], full-width folded (NFKC) and every space removed."""
+    items = []
+    for part in _SEPARATORS.split(text or ""):
+        item = re.sub(r"\s+", "", unicodedata.normalize("NFKC", part))
+        if item:
+            items.append(item)
+    return items
+
+
+def _portfolio_items(portfolios: pd.DataFrame | None, leader_year: pd.DataFrame) -> pd.DataFrame:
+    columns = ["year", "leader_id", "is_top", "portfolio_item", "portfolio_raw", "row"]
+    if portfolios is None:
+        return pd.DataFrame(columns=columns)
+    tops = {(y, lid): bool(t) for y, lid, t in zip(leader_year["year"], leader_year["leader_id"], leader_year["is_top"])}
+    rows = []
+    for rec in portfolios.to_dict("records"):
+        for item in split_portfolio(rec["portfolio"]):
+            rows.append((rec["year"], rec["leader_id"], tops.get((rec["year"], rec["leader_id"])),
+                         item, rec["portfolio"], int(rec["_row"])))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["year", "unit", "amount", "countersigned", "item", "row"]
+    if expenditures is None:
+        return pd.DataFrame(columns=columns)
+    out = expenditures[["year", "unit", "amount", "countersigned", "item", "_row"]].rename(columns={"_row": "row"})
+    return out.reset_index(drop=True)
+
+
+def _image_rounds(image: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["year", "unit", "image_round", "image_rank", "image_count", "image_bottom", "image_bottom_prev_round"]
+    if image is None:
+        return pd.DataFrame(columns=columns)
+    out = image[["year", "round", "unit", "rank"]].rename(columns={"round": "image_round", "rank": "image_rank"})
+    out = out.sort_values(["year", "image_round", "image_rank", "unit"], kind="stable").reset_index(drop=True)
+    out["image_count"] = out.groupby(["year", "image_round"])["unit"].transform("size")
+    out["image_bottom"] = out["image_count"] - out["image_rank"] + 1
+    bottom = {(y, r, u): b for y, r, u, b in zip(out["year"], out["image_round"], out["unit"], out["image_bottom"])}
+    # The round before (Y, 2) is (Y, 1); the round before (Y, 1) is (Y-1, 2).
+    prev = [bottom.get((y, 1, u)) if r == 2 else bottom.get((y - 1, 2, u))
+            for y, r, u in zip(out["year"], out["image_round"], out["unit"])]
+    out["image_bottom_prev_round"] = pd.Series([None if p is None else int(p) for p in prev], dtype=object)
+    return out

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from .conditions import ConditionError, Node, check_params, names_in, parse_condition
-from .facts import FACTS, fact_types
+from .facts import CATALOGUE, fact_types
 from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef
 
 PROJECT_ROOT = Path(os.environ.get("SCORECARD_HOME", Path(__file__).resolve().parent.parent)).resolve()
@@ -46,6 +46,11 @@ class LoadedRule:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def local_values(self) -> dict[str, Any]:
+        """The rule's own word lists, read in conditions as lists.<name>."""
+        return {f"lists.{name}": words for name, words in self.rule.lists.items()}
 
     @property
     def concludes(self) -> str | None:
@@ -109,6 +114,10 @@ def parse_model(path: Path, model: type, data: Any) -> Any:
         raise RuleFileError(path, _validation_message(exc)) from exc
 
 
+def _unwrap(text: str) -> str:
+    return text.replace("\r", "").replace("\n", "")
+
+
 @lru_cache(maxsize=16)
 def _source_text(document: str) -> str:
     return (SOURCES_DIR / document).read_text(encoding="utf-8")
@@ -120,7 +129,8 @@ def check_source(path: Path, rule: Rule) -> None:
     if not doc.is_file():
         known = sorted(p.name for p in SOURCES_DIR.glob("*.txt"))
         raise RuleFileError(path, f"source.document {rule.source.document!r} not in rules/sources/ ({', '.join(known)})")
-    if rule.source.quote not in _source_text(rule.source.document):
+    # Web pages wrap lines mid-sentence; the quote must match with line breaks removed, nothing else.
+    if _unwrap(rule.source.quote) not in _unwrap(_source_text(rule.source.document)):
         raise RuleFileError(path, f"source.quote is not verbatim in {rule.source.document}")
 
 
@@ -136,7 +146,11 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise RuleFileError(path, f"parameter {name!r} has no value in the scorecard{hint}")
         declared[name] = params[name]
-    types = fact_types({name: "bool" for name in concluded})
+    for name, words in rule.lists.items():
+        declared[f"lists.{name}"] = words
+    if rule.scope in ("expenditure", "image_round") and rule.applies_to != "top":
+        raise RuleFileError(path, f"scope {rule.scope} attaches to the unit's 一把手: applies_to must be top")
+    types = fact_types(rule.scope, {name: "bool" for name, (_, scope) in concluded.items() if scope == rule.scope})
     clauses = []
     for clause_name, text in rule.named_conditions():
         try:
@@ -160,19 +174,20 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
     return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
 
 
-def _concluded_facts(paths: list[Path]) -> dict[str, str]:
-    """Pre-scan: fact name → rule id for every rule that concludes a fact."""
-    out: dict[str, str] = {}
+def _concluded_facts(paths: list[Path]) -> dict[str, tuple[str, str]]:
+    """Pre-scan: fact name → (rule id, scope) for every rule that concludes a fact."""
+    out: dict[str, tuple[str, str]] = {}
+    catalogue = {f.name for f in CATALOGUE}
     for path in paths:
         data = read_yaml(path)
         then = data.get("then") if isinstance(data, dict) else None
         if isinstance(then, dict) and then.get("kind") == "conclude" and isinstance(then.get("fact"), str):
             fact = then["fact"]
-            if fact in FACTS:
+            if fact in catalogue:
                 raise RuleFileError(path, f"concludes {fact!r}, which is a workbook fact; pick a new name")
             if fact in out:
-                raise RuleFileError(path, f"fact {fact!r} is already concluded by {out[fact]}")
-            out[fact] = path.stem
+                raise RuleFileError(path, f"fact {fact!r} is already concluded by {out[fact][0]}")
+            out[fact] = (path.stem, str(data.get("scope", "leader_year")))
     return out
 
 
@@ -274,7 +289,7 @@ def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:
     # Overrides may change a parameter's value; its type must still fit the condition.
     for _, node in loaded.clauses:
         try:
-            check_params(node, {n: values[n] for n in loaded.params_read})
+            check_params(node, {**values, **loaded.local_values})
         except ConditionError as exc:
             raise RuleFileError(loaded.path, str(exc)) from exc
 

@@ -97,12 +97,16 @@ class Rule(_Strict):
     id: str = Field(pattern=RULE_ID.pattern, description="equals the file name without .yaml")
     title: str = Field(min_length=2, description="Chinese title")
     family: str = Field(min_length=2, description="rule family, e.g. card, elimination")
-    scope: Literal["leader_year"] = "leader_year"
+    scope: Literal["leader_year", "portfolio_item", "expenditure", "image_round"] = Field(
+        "leader_year", description="the records it runs over (see `scorecard facts`)")
     applies_to: Literal["all", "top"] = Field(description="all leaders, or only 党政一把手 (是否一把手=是)")
     what: str = Field(min_length=4, description="what it does")
     why: str = Field(min_length=4, description="why: the policy intent")
     source: Source
     parameters: list[str] = Field(default_factory=list, description="parameter names the conditions use")
+    lists: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="named word lists the conditions use as lists.<name> (e.g. synonyms an auditor may extend)")
     condition: str | None = None
     clauses: list[Clause] | None = None
     then: Action
@@ -116,6 +120,16 @@ class Rule(_Strict):
         if len(set(names)) != len(names):
             raise ValueError("a parameter is listed twice")
         return names
+
+    @field_validator("lists")
+    @classmethod
+    def _list_names(cls, lists: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, words in lists.items():
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(f"list name {name!r} must be lower_snake_case")
+            if not words or any(not w.strip() for w in words):
+                raise ValueError(f"list {name!r} must hold non-empty words")
+        return lists
 
     @model_validator(mode="after")
     def _one_condition_form(self) -> "Rule":

@@ -26,8 +26,9 @@ def _all_cases():
 @pytest.mark.parametrize(("rule_id", "case"), list(_all_cases()))
 def test_rule_case(rule_id, case):
     scorecard = load_scorecard(overrides=case.parameters)
-    record = {"year": 2025, "leader_id": "T1", **case.facts}
-    (outcome,) = evaluate_records(scorecard, [record])
+    scope = scorecard.rule(rule_id).rule.scope
+    record = {"year": 2025, **case.facts}
+    (outcome,) = evaluate_records(scorecard, {scope: [record]}).outcomes[scope]
     fired = {f.rule.id: f for f in outcome.firings}
     assert (rule_id in fired) is case.fires
     if case.fires and case.clauses is not None:

@@ -1,0 +1,222 @@
+"""Score a workbook: read → derive facts → evaluate rules → results (SPEC section 5).
+
+This is the small public API the CLI and tests drive:
+
+    result = score_workbook("assessment.xlsx", years=[2025])
+    result.model_dump(mode="json")
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
+                       matched_keywords)
+from .facts import SCOPES, ScopeSpec, derive_facts, window_notes
+from .sheets import FIVE_DIMENSIONS
+from .issues import InputError, InputIssue
+from .load import Scorecard, load_scorecard
+from .model import ConsequenceAction
+from .results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult,
+                      SourceRef)
+from .workbook import Workbook, read_workbook
+
+SCORE_FACTS = ("deduction_points", "deduction_points_2y", "deduction_points_3y",
+               "unit_rank", "unit_count", "bottom_position", "bottom_position_prev")
+
+
+def score_workbook(path: str | Path, *, scorecard: Scorecard | None = None, years: list[int] | None = None,
+                   lenient: bool = False) -> RunResult:
+    """Read and score one workbook. Strict mode raises InputError listing every problem."""
+    workbook = read_workbook(path, lenient=lenient)
+    return score(workbook, scorecard or load_scorecard(), years=years)
+
+
+def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None = None) -> RunResult:
+    if "roster" not in workbook.tables or workbook.tables["roster"].empty:
+        raise InputError(workbook.issues + [_no_roster()])
+    facts = derive_facts(workbook.tables, scorecard.values())
+    available = sorted(int(y) for y in facts["leader_year"]["year"].unique())
+    years = sorted(set(years)) if years else available[-1:]
+    unknown = [y for y in years if y not in available]
+    if unknown:
+        raise InputError(workbook.issues + [_no_year(unknown, available)])
+    records = {scope: [_native(r) for r in frame[frame["year"].isin(years)].to_dict("records")]
+               for scope, frame in facts.items()}
+    run = evaluate_records(scorecard, records, set(workbook.tables))
+    results, unmatched = assemble(scorecard, run)
+    return RunResult(
+        scorecard=scorecard.definition.id,
+        scenario=scorecard.scenario.id if scorecard.scenario else None,
+        years=years,
+        rules_fingerprint=scorecard.fingerprint,
+        input_fingerprint=workbook.fingerprint,
+        input_file=Path(workbook.path).name,
+        parameters=parameters_in_force(scorecard),
+        rules=[_rule_info(r) for r in scorecard.rules if isinstance(r.rule.then, ConsequenceAction)],
+        input_issues=workbook.issues,
+        extra_sheets=list(workbook.extra_sheets),
+        unmatched=unmatched,
+        results=results,
+    )
+
+
+def parameters_in_force(scorecard: Scorecard) -> list[ParameterInForce]:
+    return [ParameterInForce(name=p.name, value=p.value, provenance=p.provenance,
+                             citation=p.citation, default=p.default)
+            for p in scorecard.params.values()]
+
+
+def _rule_info(loaded: Any) -> RuleInfo:
+    rule = loaded.rule
+    return RuleInfo(id=rule.id, title=rule.title, code=rule.then.code,
+                    source=SourceRef(**rule.source.model_dump()))
+
+
+def _native(row: dict[str, Any]) -> dict[str, Any]:
+    """pandas/numpy scalars → plain JSON values; NaN/NA → None."""
+    out = {}
+    for key, value in row.items():
+        if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+            out[key] = None
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+def assemble(scorecard: Scorecard, run: RunOutcome) -> tuple[list[LeaderResult], dict[str, list[dict[str, Any]]]]:
+    """Attach every firing to its leader-year (unit-level ones to the unit's 一把手), then group."""
+    leaders = {(r.record["year"], r.record["leader_id"]): r.record for r in run.outcomes["leader_year"]}
+    tops: dict[tuple[int, str], list[str]] = {}
+    for (year, lid), rec in sorted(leaders.items()):
+        if rec.get("is_top"):
+            tops.setdefault((year, rec["unit"]), []).append(lid)
+    groups: dict[tuple[Any, ...], list[tuple[Firing, dict[str, Any]]]] = {}
+    unmatched: dict[str, list[dict[str, Any]]] = {}
+    for scope, outcomes in run.outcomes.items():
+        spec = SCOPES[scope]
+        for out in outcomes:
+            rec = out.record
+            firings = consequence_firings(out)
+            if scope == "portfolio_item" and rec.get("is_top") and not firings:
+                unmatched.setdefault("portfolio", []).append(_portfolio_row(rec, leaders))
+            for firing in firings:
+                targets = ([rec["leader_id"]] if spec.attach == "leader"
+                           else tops.get((rec["year"], rec["unit"]), []))
+                if not targets:
+                    unmatched.setdefault("unit_without_top_leader", []).append(
+                        {"year": rec["year"], "unit": rec["unit"], "rule_id": firing.rule.id,
+                         "code": firing.rule.rule.then.code})
+                group = rec.get(spec.group_by) if spec.group_by else None
+                for lid in targets:
+                    groups.setdefault((rec["year"], lid, firing.rule.id, group), []).append((firing, rec))
+    order = {r.id: i for i, r in enumerate(scorecard.rules)}
+    by_leader: dict[tuple[int, str], list[Consequence]] = {}
+    for key in sorted(groups, key=lambda k: (k[0], k[1], order[k[2]], k[3] if k[3] is not None else -1)):
+        scope = scorecard.rule(key[2]).rule.scope
+        by_leader.setdefault((key[0], key[1]), []).append(_consequence(groups[key], SCOPES[scope]))
+    results = [leader_result(out, by_leader.get((out.record["year"], out.record["leader_id"]), []),
+                             run.not_evaluated, scorecard)
+               for out in run.outcomes["leader_year"]]
+    return results, unmatched
+
+
+def _portfolio_row(rec: dict[str, Any], leaders: dict) -> dict[str, Any]:
+    name = leaders.get((rec["year"], rec["leader_id"]), {}).get("name", "")
+    return {"year": rec["year"], "leader_id": rec["leader_id"], "name": name,
+            "item": rec["portfolio_item"], "raw": rec["portfolio_raw"], "row": rec["row"]}
+
+
+def leader_result(outcome: Outcome, consequences: list[Consequence], family_notes: list[dict[str, str]],
+                  scorecard: Scorecard) -> LeaderResult:
+    rec = outcome.record
+    scores: dict[str, Any] = {name: rec.get(name) for name in SCORE_FACTS}
+    scores["five_reinforcements"] = _five(rec)
+    scores["composite"] = composite_score(scorecard, rec)
+    return LeaderResult(
+        leader_id=str(rec["leader_id"]), name=str(rec["name"]), unit=str(rec["unit"]),
+        unit_type=str(rec["unit_type"]), title=str(rec["title"]), is_top=bool(rec["is_top"]),
+        year=int(rec["year"]),
+        scores=scores,
+        consequences=consequences,
+        not_evaluated=family_notes + window_notes(rec),
+    )
+
+
+def _five(rec: dict[str, Any]) -> dict[str, Any] | None:
+    if rec.get("five_weighted") is None:
+        return None
+    return {"weighted": rec["five_weighted"],
+            "dimensions": {d.en: rec[f"five_{d.en}"] for d in FIVE_DIMENSIONS}}
+
+
+def composite_score(scorecard: Scorecard, rec: dict[str, Any]) -> float | None:
+    """The headline score as the scorecard defines it; null when a part is missing."""
+    composite = scorecard.definition.composite
+    if composite is None:
+        return None
+    values = [rec.get(part.score) for part in composite.parts]
+    if any(v is None for v in values):
+        return None
+    return round(sum(part.sign * v for part, v in zip(composite.parts, values)), 2)
+
+
+def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec) -> Consequence:
+    firing = members[0][0]
+    then = firing.rule.rule.then
+    detail: dict[str, Any] = dict(then.detail)
+    facts = dict(firing.facts)
+    if scope.group_by:
+        facts[scope.group_by] = members[0][1].get(scope.group_by)
+    if scope.name in ("portfolio_item", "expenditure"):
+        facts = {"count": len(members)}
+        for name in scope.sum_fields:
+            facts[f"{name}_total"] = round(sum(rec[name] for _, rec in members), 2)
+        detail["rows"] = [_row_detail(f, rec, scope) for f, rec in members]
+    if firing.derived:
+        detail["derived_from"] = firing.derived
+    return Consequence(
+        code=then.code, rule_id=firing.rule.id, label=then.label, severity=then.severity,
+        subject=then.subject, clauses=firing.clauses, facts=facts,
+        parameters=firing.parameters, detail=detail,
+        source=SourceRef(**firing.rule.rule.source.model_dump()),
+    )
+
+
+def _row_detail(firing: Firing, rec: dict[str, Any], scope: ScopeSpec) -> dict[str, Any]:
+    row = {"sheet": SHEET_LABELS[scope.sheet], "row": rec["row"]}
+    row.update({k: v for k, v in firing.facts.items() if k not in ("is_top", "row")})
+    if scope.name == "portfolio_item":
+        row["raw"] = rec["portfolio_raw"]
+        row["matched"] = matched_keywords(firing.rule, rec)
+    else:
+        row["item"] = rec.get("item")
+    return row
+
+
+def _no_roster() -> InputIssue:
+    return InputIssue(
+        code="MISSING_SHEET", severity="error", sheet="干部名册", expected="干部名册 [roster] 工作表，至少一行数据",
+        message_zh="【MISSING_SHEET】工作簿中没有“干部名册”工作表或该表没有数据：无法确定参加考核的干部。",
+        message_en="[MISSING_SHEET] the roster sheet (干部名册) is absent or empty: nobody to assess.",
+    )
+
+
+def _no_year(unknown: list[int], available: list[int]) -> InputIssue:
+    return InputIssue(
+        code="YEAR_NOT_IN_WORKBOOK", severity="error", sheet="干部名册", value=",".join(map(str, unknown)),
+        expected="、".join(map(str, available)),
+        message_zh=f"【YEAR_NOT_IN_WORKBOOK】干部名册中没有 {'、'.join(map(str, unknown))} 年度的数据；"
+                   f"可选年度：{'、'.join(map(str, available))}。",
+        message_en=f"[YEAR_NOT_IN_WORKBOOK] no roster rows for {unknown}; available: {available}.",
+    )
+
+
+def to_json(result: RunResult) -> str:
+    """Byte-stable JSON: fixed key order from the models, UTF-8, no timestamps."""
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
