@@ -117,6 +117,47 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
 
 
 @cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", "years", type=int, multiple=True)
+@_scorecard_options
+def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None,
+         set_: tuple[str, ...]) -> None:
+    """Who flips: the scorecard's defaults against a scenario and/or --set overrides."""
+    from .compare import flips, render_flips
+    from .score import score
+    from .workbook import read_workbook
+
+    if not scenario and not set_:
+        raise click.UsageError("give --scenario and/or --set to compare against the defaults")
+    book = read_workbook(workbook)
+    base = score(book, load_scorecard(card), years=list(years) or None)
+    other = score(book, load_scorecard(card, scenario=scenario, overrides=_parse_set(set_)),
+                  years=list(years) or None)
+    click.echo(render_flips(flips(base, other)))
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("name")
+@click.argument("values", nargs=-1, required=True)
+@click.option("--year", "years", type=int, multiple=True)
+@click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, ...], card: Path | None) -> None:
+    """Leaders per consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
+    from .compare import counts, render_sweep
+    from .score import score
+    from .workbook import read_workbook
+
+    book = read_workbook(workbook)
+    table = []
+    for raw in values:
+        value = _parse_set((f"{name}={raw}",))[name]
+        result = score(book, load_scorecard(card, overrides={name: value}), years=list(years) or None)
+        table.append((value, counts(result)))
+    click.echo(render_sweep(name, table))
+
+
+@cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
     """Write a blank input workbook with every sheet, a 说明 sheet and drop-downs."""

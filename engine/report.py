@@ -1,0 +1,459 @@
+"""The formatted Chinese Excel report (SPEC section 1: organization department, auditors).
+
+`write_report` renders a RunResult into one workbook: a summary, one row per
+leader-year, one row per consequence with its rule, facts and source quote, the
+parameters in force, the input issues, and the optional 五个强化 / 未匹配分工 sheets.
+
+Every text cell passes through `safe_cell` (formula injection, SPEC section 6) and
+the workbook is saved with fixed timestamps, so the same RunResult gives the same
+bytes. `save_workbook_stable` is shared with the template and the sample writer.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from .results import Consequence, LeaderResult, RunResult
+from .sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
+from .xlsx_safe import safe_cell
+
+# Fixed instead of "now": a report must be reproducible byte for byte.
+FIXED_TIMESTAMP = datetime(2000, 1, 1)
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TITLE_FONT = Font(bold=True, size=14)
+_LABEL_FONT = Font(bold=True)
+_WEAK_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+_SCENARIO_FILL = PatternFill("solid", fgColor="FFF2CC")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+MAX_WIDTH = 60
+DEFAULT_WEAK_BELOW = 60.0  # SPEC 7 default of five.weak_below
+QUOTE_WIDTH = 80
+_MIN_WIDTH = 6
+
+# Report order of the SPEC codes; codes not listed here follow, sorted.
+CODE_ORDER: tuple[str, ...] = (
+    "DISQUALIFY_AWARDS", "WITHHOLD_BONUS_50", "DEMOTE_REMOVE_OR_RESIGN",
+    "ELIMINATION_ADJUST_POST", "MANUAL_REVIEW",
+    "PRAISE", "CIRCULATE_CRITICISM", "WRITTEN_SELF_CRITICISM", "ADMONITION",
+    "DIRECT_CHARGE_VIOLATION", "COUNTERSIGN_MISSING", "TALK_REMINDER",
+    "ROTATION_DUE", "ECONOMIC_AUDIT_DUE", "PROBATION_CONFIRM", "PROBATION_REMOVE",
+    "PROMOTION_VETO", "DEMOTE_OR_REMOVE", "INTEGRITY_REVIEW_FAILED",
+    "RESPONSIBILITY_LIST_INCOMPLETE",
+)
+
+PROVENANCE_ZH = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}
+SEVERITY_ZH = {"info": "提示", "warning": "关注", "serious": "严重", "critical": "特别严重"}
+SUBJECT_ZH = {"leader": "干部", "unit": "单位"}
+ISSUE_LEVEL_ZH = {"error": "错误", "note": "提示"}
+# Rule family names for the 未评估 column; a family not listed falls back to its sheet name.
+FAMILY_ZH: dict[str, str] = {s.family: s.zh for s in SHEETS if s.family} | {
+    "card": "廉政监督卡", "elimination": "末位淘汰", "image": "形象测评",
+    "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化",
+}
+
+DETAIL_HEADERS = (
+    "年度", "干部编号", "姓名", "单位", "单位类别", "职务", "是否一把手",
+    "当年扣分", "连续两年累计扣分", "连续三年累计扣分", "五个强化加权分", "综合得分",
+    "触发后果", "未评估",
+)
+BASIS_HEADERS = (
+    "年度", "干部编号", "姓名", "单位", "代码", "后果", "严重程度", "对象",
+    "规则编号", "规则名称", "命中条款", "事实与数值", "参数", "明细",
+    "来源文件", "来源段落", "来源原文",
+)
+PARAMETER_HEADERS = ("参数名", "取值", "来源性质", "依据/说明", "默认值")
+ISSUE_HEADERS = ("级别", "代码", "工作表", "行", "列", "值", "期望", "说明", "说明（英文）")
+UNMATCHED_HEADERS = ("年度", "干部编号", "姓名", "分管事项")
+_UNMATCHED_KEYS = ("year", "leader_id", "name", "item")
+COUNT_HEADERS = ("代码", "后果", "人数")
+SUMMARY_TITLE = "监督“一把手”年度考核结果汇总"
+
+
+# --------------------------------------------------------------------------- saving
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A ZipFile that stamps every member with one fixed time (zip entries carry mtimes)."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo.compress_type = zipfile.ZIP_DEFLATED
+            zinfo.external_attr = 0o600 << 16
+            zinfo_or_arcname = zinfo
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None,
+              compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        # openpyxl streams worksheets through temp files; their mtime must not leak in.
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or Path(filename).name, handle.read())
+
+
+def save_workbook_stable(wb: Workbook, path: Path) -> None:
+    """Save `wb` to exactly `path` with fixed document and zip timestamps."""
+    wb.properties.creator = "scorecard"
+    wb.properties.lastModifiedBy = "scorecard"
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    # openpyxl's save_workbook() would overwrite `modified` with now(); drive the writer directly.
+    with _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+
+
+# --------------------------------------------------------------------------- cell text
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def format_value(value: Any) -> str:
+    """Plain text for one fact/parameter value: 4.0 -> "4", lists/dicts as compact JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return compact_json(value)
+
+
+def format_mapping(mapping: dict[str, Any]) -> str:
+    """"name=value; ..." sorted by name, so the same facts always read the same."""
+    return "; ".join(f"{name}={format_value(mapping[name])}" for name in sorted(mapping))
+
+
+def cell_value(value: Any) -> Any:
+    """What goes into a cell: numbers stay numbers, None stays empty, text is made safe."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, date)):  # date covers datetime
+        return value
+    if isinstance(value, str):
+        return safe_cell(value)
+    return safe_cell(compact_json(value))
+
+
+def _parameter_cell(value: Any) -> Any:
+    """Parameters read as the `--set NAME=VALUE` syntax: JSON for lists, dicts, booleans."""
+    if isinstance(value, (list, dict, tuple, bool)):
+        return safe_cell(compact_json(value))
+    return cell_value(value)
+
+
+def display_width(value: Any) -> int:
+    """Column width of the longest line; a wide (CJK) character counts as two."""
+    if value is None:
+        return 0
+    lines = str(value).split("\n")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+               for line in lines)
+
+
+# --------------------------------------------------------------------------- table helpers
+
+def write_header(ws: Worksheet, row: int, headers: Sequence[str], col: int = 1) -> None:
+    for offset, header in enumerate(headers):
+        cell = ws.cell(row=row, column=col + offset, value=safe_cell(header))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+
+
+def write_rows(ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]]) -> int:
+    """Write rows from `first_row`; return the last row written (first_row - 1 if none)."""
+    row_no = first_row - 1
+    for row_no, row in enumerate(rows, start=first_row):
+        for col_no, value in enumerate(row, start=1):
+            ws.cell(row=row_no, column=col_no, value=cell_value(value))
+    return row_no
+
+
+def table_ref(first_row: int, last_row: int, n_cols: int) -> str:
+    # An autofilter needs at least the header row.
+    return f"A{first_row}:{get_column_letter(n_cols)}{max(last_row, first_row)}"
+
+
+def fit_columns(ws: Worksheet, wrap_cols: Sequence[int] = (), skip_rows: Sequence[int] = ()) -> None:
+    """Widths from content (CJK-aware, capped); wrap columns get a fixed wide column."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.row in skip_rows or cell.value is None:
+                continue
+            widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, _MIN_WIDTH), MAX_WIDTH)
+    for col in wrap_cols:
+        ws.column_dimensions[get_column_letter(col)].width = QUOTE_WIDTH
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell.alignment = _WRAP
+
+
+def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                wrap_cols: Sequence[int] = ()) -> Worksheet:
+    """A sheet holding one table from A1: styled header, frozen, filtered, fitted."""
+    ws = wb.create_sheet(title)
+    write_header(ws, 1, headers)
+    last = write_rows(ws, 2, rows)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = table_ref(1, last, len(headers))
+    fit_columns(ws, wrap_cols)
+    return ws
+
+
+# --------------------------------------------------------------------------- lookups
+
+def ordered_codes(codes: Iterable[str]) -> list[str]:
+    present = set(codes)
+    known = [c for c in CODE_ORDER if c in present]
+    return known + sorted(present - set(CODE_ORDER))
+
+
+def code_labels(result: RunResult) -> dict[str, str]:
+    """First label seen per code, in result order (labels are report text, codes the contract)."""
+    labels: dict[str, str] = {}
+    for leader in result.results:
+        for cons in leader.consequences:
+            labels.setdefault(cons.code, cons.label)
+    return labels
+
+
+def weak_threshold(result: RunResult) -> float:
+    for param in result.parameters:
+        if param.name == "five.weak_below" and isinstance(param.value, (int, float)):
+            return float(param.value)
+    return DEFAULT_WEAK_BELOW
+
+
+def _joined_labels(consequences: Sequence[Consequence]) -> str:
+    counts: dict[str, int] = {}
+    for cons in consequences:
+        counts[cons.label] = counts.get(cons.label, 0) + 1
+    return "；".join(label if n == 1 else f"{label}×{n}" for label, n in counts.items())
+
+
+def _joined_not_evaluated(entries: Sequence[dict[str, str]]) -> str:
+    names: list[str] = []
+    for entry in entries:
+        family = entry.get("family", "")
+        name = FAMILY_ZH.get(family, family)
+        if name and name not in names:
+            names.append(name)
+    return "、".join(names)
+
+
+def _five(leader: LeaderResult) -> dict[str, Any] | None:
+    five = leader.scores.get("five_reinforcements")
+    return five if isinstance(five, dict) else None
+
+
+# --------------------------------------------------------------------------- sheets
+
+def _summary_block(result: RunResult) -> list[tuple[str, Any]]:
+    errors = sum(1 for i in result.input_issues if i.severity == "error")
+    notes = len(result.input_issues) - errors
+    return [
+        ("评分卡", result.scorecard),
+        ("情景", result.scenario or "无（基准参数）"),
+        ("年度", "、".join(str(y) for y in result.years)),
+        ("输入文件", result.input_file),
+        ("规则指纹", result.rules_fingerprint),
+        ("输入指纹", result.input_fingerprint),
+        ("干部人数", len({r.leader_id for r in result.results})),
+        ("考核记录数（人·年）", len(result.results)),
+        ("数据问题", f"错误 {errors} 条，提示 {notes} 条"),
+    ]
+
+
+def _code_count_rows(result: RunResult, codes: list[str], labels: dict[str, str]) -> list[list[Any]]:
+    """Distinct leaders per code, overall and (for several years) per year."""
+    multi_year = len(result.years) > 1
+    rows = []
+    for code in codes:
+        hits = {(r.year, r.leader_id) for r in result.results
+                for c in r.consequences if c.code == code}
+        row: list[Any] = [code, labels[code], len({lid for _, lid in hits})]
+        if multi_year:
+            row += [sum(1 for y, _ in hits if y == year) for year in result.years]
+        rows.append(row)
+    return rows
+
+
+def _unit_rows(result: RunResult, codes: list[str]) -> list[list[Any]]:
+    """One row per (year, unit): leaders assessed and distinct leaders per code."""
+    groups: dict[tuple[int, str, str], list[LeaderResult]] = {}
+    for leader in result.results:
+        groups.setdefault((leader.year, leader.unit, leader.unit_type), []).append(leader)
+
+    def order(key: tuple[int, str, str]) -> tuple[int, int, str]:
+        year, unit, unit_type = key
+        rank = UNIT_TYPES.index(unit_type) if unit_type in UNIT_TYPES else len(UNIT_TYPES)
+        return (year, rank, unit)
+
+    rows = []
+    for key in sorted(groups, key=order):
+        leaders = groups[key]
+        counts = [sum(1 for r in leaders if any(c.code == code for c in r.consequences))
+                  for code in codes]
+        rows.append([key[0], key[1], key[2], len({r.leader_id for r in leaders}), *counts])
+    return rows
+
+
+def _write_summary(wb: Workbook, result: RunResult) -> None:
+    ws = wb.create_sheet("汇总")
+    ws.cell(row=1, column=1, value=SUMMARY_TITLE).font = _TITLE_FONT
+    row = 3
+    for label, value in _summary_block(result):
+        ws.cell(row=row, column=1, value=label).font = _LABEL_FONT
+        ws.cell(row=row, column=2, value=cell_value(value))
+        row += 1
+
+    labels = code_labels(result)
+    codes = ordered_codes(labels)
+    row += 1
+    ws.cell(row=row, column=1, value="按后果统计").font = _LABEL_FONT
+    count_headers = list(COUNT_HEADERS)
+    if len(result.years) > 1:
+        count_headers += [f"{year}年人数" for year in result.years]
+    write_header(ws, row + 1, count_headers)
+    row = write_rows(ws, row + 2, _code_count_rows(result, codes, labels)) + 2
+
+    ws.cell(row=row, column=1, value="按单位统计（人数）").font = _LABEL_FONT
+    unit_headers = ["年度", "单位", "单位类别", "干部人数", *(f"{labels[c]}（{c}）" for c in codes)]
+    write_header(ws, row + 1, unit_headers)
+    last = write_rows(ws, row + 2, _unit_rows(result, codes))
+    ws.auto_filter.ref = table_ref(row + 1, last, len(unit_headers))
+    fit_columns(ws, skip_rows=(1,))
+
+
+def _detail_row(leader: LeaderResult) -> list[Any]:
+    scores = leader.scores
+    five = _five(leader)
+    return [
+        leader.year, leader.leader_id, leader.name, leader.unit, leader.unit_type, leader.title,
+        leader.is_top,
+        scores.get("deduction_points"), scores.get("deduction_points_2y"),
+        scores.get("deduction_points_3y"),
+        five.get("weighted") if five else None, scores.get("composite"),
+        _joined_labels(leader.consequences) or None,
+        _joined_not_evaluated(leader.not_evaluated) or None,
+    ]
+
+
+def _basis_rows(result: RunResult) -> list[list[Any]]:
+    titles = {rule.id: rule.title for rule in result.rules}
+    rows = []
+    for leader in result.results:
+        for cons in leader.consequences:
+            rows.append([
+                leader.year, leader.leader_id, leader.name, leader.unit,
+                cons.code, cons.label, SEVERITY_ZH.get(cons.severity, cons.severity),
+                SUBJECT_ZH.get(cons.subject, cons.subject),
+                cons.rule_id, titles.get(cons.rule_id) or None,
+                "、".join(cons.clauses) or None,
+                format_mapping(cons.facts) or None,
+                format_mapping(cons.parameters) or None,
+                compact_json(cons.detail) if cons.detail else None,
+                cons.source.document, cons.source.section, cons.source.quote,
+            ])
+    return rows
+
+
+def _write_parameters(wb: Workbook, result: RunResult) -> None:
+    rows = [[p.name, _parameter_cell(p.value), PROVENANCE_ZH.get(p.provenance, p.provenance),
+             p.citation or None, _parameter_cell(p.default)] for p in result.parameters]
+    ws = table_sheet(wb, "参数", PARAMETER_HEADERS, rows)
+    # Analysts must see at a glance which numbers a scenario changed.
+    for row_no, param in enumerate(result.parameters, start=2):
+        if param.provenance == "scenario":
+            for col_no in range(1, len(PARAMETER_HEADERS) + 1):
+                ws.cell(row=row_no, column=col_no).fill = _SCENARIO_FILL
+
+
+def _issue_rows(result: RunResult) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [ISSUE_LEVEL_ZH.get(i.severity, i.severity), i.code, i.sheet, i.row, i.column, i.value,
+         i.expected or None, i.message_zh or None, i.message_en or None]
+        for i in result.input_issues
+    ]
+    # The reader may already have listed an ignored sheet; do not say it twice.
+    listed = {i.sheet for i in result.input_issues if i.code == "EXTRA_SHEET"}
+    for name in result.extra_sheets:
+        if name not in listed:
+            rows.append(["提示", "EXTRA_SHEET", name, None, None, None, None,
+                         f"工作表“{name}”不在输入规范内，已忽略",
+                         f"sheet '{name}' is not part of the input contract; ignored"])
+    return rows
+
+
+def _five_rows(result: RunResult) -> list[list[Any]]:
+    rows = []
+    for leader in result.results:
+        five = _five(leader)
+        if five is None:
+            continue
+        dims = five.get("dimensions") or {}
+        rows.append([leader.year, leader.leader_id, leader.name, leader.unit,
+                     *(dims.get(d.en) for d in FIVE_DIMENSIONS), five.get("weighted")])
+    return rows
+
+
+def _write_five(wb: Workbook, result: RunResult) -> None:
+    headers = ["年度", "干部编号", "姓名", "单位", *(d.zh for d in FIVE_DIMENSIONS), "加权分"]
+    rows = _five_rows(result)
+    ws = table_sheet(wb, "五个强化", headers, rows)
+    if not rows:
+        return
+    first_col = get_column_letter(5)
+    last_col = get_column_letter(4 + len(FIVE_DIMENSIONS))
+    threshold = format_value(weak_threshold(result))
+    # ISNUMBER keeps blank cells (which Excel reads as 0) from turning red.
+    rule = FormulaRule(formula=[f"AND(ISNUMBER({first_col}2),{first_col}2<{threshold})"],
+                       fill=_WEAK_FILL)
+    ws.conditional_formatting.add(f"{first_col}2:{last_col}{len(rows) + 1}", rule)
+
+
+def _write_unmatched(wb: Workbook, items: list[dict[str, Any]]) -> None:
+    rows = [[item.get(key) for key in _UNMATCHED_KEYS] for item in items]
+    table_sheet(wb, "未匹配分工", UNMATCHED_HEADERS, rows)
+
+
+def build_report(result: RunResult) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_summary(wb, result)
+    table_sheet(wb, "结果明细", DETAIL_HEADERS, (_detail_row(r) for r in result.results))
+    table_sheet(wb, "触发依据", BASIS_HEADERS, _basis_rows(result),
+                wrap_cols=(BASIS_HEADERS.index("来源原文") + 1,))
+    _write_parameters(wb, result)
+    table_sheet(wb, "数据问题", ISSUE_HEADERS, _issue_rows(result))
+    if any(_five(r) is not None for r in result.results):
+        _write_five(wb, result)
+    unmatched = result.unmatched.get("portfolio")
+    if unmatched:
+        _write_unmatched(wb, unmatched)
+    return wb
+
+
+def write_report(result: RunResult, path: Path) -> None:
+    """Write the Chinese Excel report for `result` to exactly `path`."""
+    save_workbook_stable(build_report(result), Path(path))
