@@ -278,8 +278,9 @@ _SEPARATORS = re.compile(r"[、，,;；]")
 def split_portfolio(text: str) -> list[str]:
     """'分管财务、 人事' → ['财务', '人事'], full-width folded (NFKC) and every space removed."""
     items = []
-    for part in _SEPARATORS.split(text or ""):
-        item = re.sub(r"\s+", "", unicodedata.normalize("NFKC", part))
+    # Normalise first: NFKC maps the half-width 、(U+FF64) and small commas onto the separators.
+    for part in _SEPARATORS.split(unicodedata.normalize("NFKC", text or "")):
+        item = re.sub(r"\s+", "", part)
         if item:
             items.append(item)
     return items

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .conditions import ConditionError, Node, check_params, names_in, parse_condition
 from .facts import CATALOGUE, fact_types
-from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef
+from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
 PROJECT_ROOT = Path(os.environ.get("SCORECARD_HOME", Path(__file__).resolve().parent.parent)).resolve()
 RULES_DIR = PROJECT_ROOT / "rules"
@@ -118,9 +118,15 @@ def _unwrap(text: str) -> str:
     return text.replace("\r", "").replace("\n", "")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
+def _read_source(path: str, mtime_ns: int) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 def _source_text(document: str) -> str:
-    return (SOURCES_DIR / document).read_text(encoding="utf-8")
+    # Keyed by full path and modification time: a repointed or edited source is re-read.
+    path = SOURCES_DIR / document
+    return _read_source(str(path), path.stat().st_mtime_ns)
 
 
 def check_source(path: Path, rule: Rule) -> None:
@@ -214,32 +220,39 @@ def stratify(rules: list[LoadedRule]) -> list[list[LoadedRule]]:
     return strata
 
 
-def _params_in_force(path: Path, definition: ScorecardDef, scenario: ScenarioDef | None,
+def _params_in_force(path: Path, definition: ScorecardDef, scenario: tuple[Path, ScenarioDef] | None,
                      overrides: dict[str, Any]) -> dict[str, ParamValue]:
     params = {
         name: ParamValue(name, p.value, p.provenance, p.citation, p.meaning, p.value)
         for name, p in sorted(definition.parameters.items())
     }
-    layered = list((scenario.set if scenario else {}).items()) + list(overrides.items())
-    for name, value in layered:
+    layered: list[tuple[Path | str, str, Any]] = []
+    if scenario:
+        layered += [(scenario[0], name, value) for name, value in scenario[1].set.items()]
+    layered += [("--set", name, value) for name, value in overrides.items()]
+    for where, name, value in layered:
         if name not in params:
             close = difflib.get_close_matches(name, list(params), n=3)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            raise RuleFileError(path, f"unknown parameter {name!r}{hint}")
-        _check_same_shape(path, name, params[name].default, value)
+            raise RuleFileError(where, f"unknown parameter {name!r}{hint}")
+        _check_same_shape(where, name, params[name].default, value)
+        problem = constraint_problem(definition.parameters[name], value)
+        if problem:
+            raise RuleFileError(where, f"parameter {name!r} {problem}")
         old = params[name]
         params[name] = ParamValue(name, value, "scenario", old.citation, old.meaning, old.default)
     return params
 
 
-def _check_same_shape(path: Path, name: str, default: Any, value: Any) -> None:
+def _check_same_shape(path: Path | str, name: str, default: Any, value: Any) -> None:
     def kind(v: Any) -> str:
         if isinstance(v, bool):
             return "true/false"
         if isinstance(v, (int, float)):
             return "number"
         if isinstance(v, list):
-            return "list of " + (kind(v[0]) if v else "numbers")
+            kinds = {kind(item) for item in v}
+            return "list of " + (kinds.pop() if len(kinds) == 1 else "mixed values" if kinds else "numbers")
         if isinstance(v, dict):
             return "mapping"
         return type(v).__name__
@@ -267,6 +280,7 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
     path = Path(path) if path else DEFAULT_SCORECARD
     definition = parse_model(path, ScorecardDef, read_yaml(path))
     scenario_def = None
+    scenario_path = None
     files = [path]
     if scenario:
         scenario_path = Path(scenario)
@@ -274,7 +288,8 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
         if scenario_def.scorecard != definition.id:
             raise RuleFileError(scenario_path, f"scenario is for scorecard {scenario_def.scorecard!r}, not {definition.id!r}")
         files.append(scenario_path)
-    params = _params_in_force(path, definition, scenario_def, overrides or {})
+    params = _params_in_force(path, definition, (scenario_path, scenario_def) if scenario_def else None,
+                              overrides or {})
     values = {name: p.value for name, p in params.items()}
     rule_paths = _rule_paths(path, definition.rules)
     concluded = _concluded_facts(rule_paths)

@@ -154,6 +154,26 @@ class ParameterDef(_Strict):
     provenance: Literal["source", "local"]
     citation: str = Field(min_length=2, description="document + section for source; the reason for local")
     meaning: str = Field(min_length=2, description="what the number means, Chinese")
+    length: int | None = Field(None, description="a list value must have exactly this many items")
+    sums_to: float | None = Field(None, description="a list value must add up to this (within 1e-9)")
+
+    @model_validator(mode="after")
+    def _value_fits(self) -> "ParameterDef":
+        problem = constraint_problem(self, self.value)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def constraint_problem(definition: "ParameterDef", value: Any) -> str | None:
+    """Why a value breaks the parameter's declared constraints, or None."""
+    if definition.length is not None and (not isinstance(value, list) or len(value) != definition.length):
+        return f"must be a list of {definition.length} items, got {value!r}"
+    if definition.sums_to is not None and abs(sum(value) - definition.sums_to) > 1e-9:
+        return f"must add up to {definition.sums_to}, got {sum(value)}"
+    if isinstance(definition.value, dict) and isinstance(value, dict) and set(value) != set(definition.value):
+        return f"must have exactly the keys {sorted(definition.value)}, got {sorted(value)}"
+    return None
 
 
 class CompositePart(_Strict):
