@@ -118,6 +118,33 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
 
 @cli.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the problem list as JSON on standard output")
+@click.option("--lenient", is_flag=True, help="report what --lenient would skip (exit 0 if nothing else is wrong)")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
+    """Check WORKBOOK only: list every problem and note; write 数据问题.xlsx beside it if any."""
+    from .workbook import format_issues, read_workbook, write_issues_xlsx
+
+    try:
+        issues = read_workbook(workbook, lenient=lenient).issues
+        failed = None
+    except InputError as exc:
+        issues, failed = exc.issues, exc
+    if as_json:
+        click.echo(json.dumps([i.model_dump(mode="json") for i in issues], ensure_ascii=False, indent=2))
+    elif issues:
+        click.echo(format_issues(issues, lang))
+    else:
+        click.echo("未发现问题。/ No problems found.")
+    if issues:
+        with atomic_path(workbook.with_name(f"{workbook.stem}_数据问题.xlsx")) as tmp:
+            write_issues_xlsx(issues, tmp)
+    if failed:
+        raise failed
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", "years", type=int, multiple=True)
 @_scorecard_options
 def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None,

@@ -38,8 +38,9 @@ class InputError(Exception):
 # ---------------------------------------------------------------------------
 # Reason codes. The code is the stable contract (tests, reports, scripts grep
 # for it); the templates are report text. Template fields: {loc}/{loc_en} (where
-# the problem is), {value}, {expected}/{expected_en}, plus per-code extras the
-# reader passes to make_issue.
+# the problem is: sheet, row, column), {sheet_loc}/{sheet_loc_en} (the sheet
+# only), {value}, {expected}/{expected_en}, plus per-code extras the reader
+# passes to make_issue.
 # ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -122,18 +123,19 @@ CODES: dict[str, CodeInfo] = {
     "MISSING_COLUMN": _c(
         "error", "缺少约定的列（必填列为错误，选填列为提示）",
         "contract column missing (error if required, note if optional)",
-        "{loc}缺少{required}列“{column}”（{column_en}）：{detail}。",
-        "{loc_en} lacks the {required_en} column \"{column}\" ({column_en}): {detail_en}."),
+        "{sheet_loc}缺少{required}列“{column}”（{column_en}）：{detail}。",
+        "{sheet_loc_en} lacks the {required_en} column \"{column}\" ({column_en}): {detail_en}."),
     "DUPLICATE_COLUMN": _c(
         "error", "两列表头对应同一约定列", "two header cells match the same contract column",
-        "{loc}：第{letter}列的表头“{value}”与第{other_letter}列的表头“{other_value}”都对应“{column}”列，"
-        "无法确定使用哪一列，请删除或改名其中之一。",
-        "{loc_en}: header \"{value}\" in column {letter} and header \"{other_value}\" in column "
-        "{other_letter} both match \"{column}\"; delete or rename one."),
+        "{sheet_loc}第{row}行：第{letter}列的表头“{value}”与第{other_letter}列的表头“{other_value}”都对应"
+        "“{column}”列，无法确定使用哪一列，请删除或改名其中之一。",
+        "{sheet_loc_en} row {row}: header \"{value}\" in column {letter} and header \"{other_value}\" in column "
+        "{other_letter} both match \"{column}\" ({column_en}); delete or rename one."),
     "MERGED_HEADER": _c(
         "error", "表头含合并单元格", "merged cells in the header",
-        "{loc}（表头）含有合并单元格 {value}：表头每一列必须是独立的单元格，请取消合并。",
-        "{loc_en} (header) holds merged cells {value}: every header cell must stand alone; unmerge them."),
+        "{sheet_loc}第{row}行（表头）含有合并单元格 {value}：表头每一列必须是独立的单元格，请取消合并。",
+        "{sheet_loc_en} row {row} (header) holds merged cells {value}: every header cell must stand alone; "
+        "unmerge them."),
     "EXTRA_COLUMN": _c(
         "note", "不在约定范围内的列（已忽略）", "column outside the contract (ignored)",
         "{loc}：第{letter}列“{value}”不在约定范围内，已忽略。",
@@ -144,8 +146,8 @@ CODES: dict[str, CodeInfo] = {
         "{loc_en}: column {letter} has no header but holds data (e.g. row {first_row} \"{value}\"); ignored."),
     "HEADER_ALIAS": _c(
         "note", "表头使用了别名（英文名或带单位说明）", "header given by an alias (English name or unit suffix)",
-        "{loc}：第{letter}列的表头“{value}”按约定列“{column}”（{column_en}）读取。",
-        "{loc_en}: header \"{value}\" in column {letter} is read as \"{column}\" ({column_en})."),
+        "{sheet_loc}第{row}行：第{letter}列的表头“{value}”按约定列“{column}”（{column_en}）读取。",
+        "{sheet_loc_en} row {row}: header \"{value}\" in column {letter} is read as \"{column}\" ({column_en})."),
     "TOO_MANY_ROWS": _c(
         "error", "行数超过上限", "too many rows",
         "{loc}有 {value} 行，超过上限 {expected} 行。",
@@ -158,10 +160,8 @@ CODES: dict[str, CodeInfo] = {
     # --- cells ------------------------------------------------------------
     "FORMULA_WITHOUT_VALUE": _c(
         "error", "公式没有保存计算结果", "formula cell without a cached value",
-        "{loc}是公式“{value}”，但文件中没有保存它的计算结果（文件可能由程序生成、从未在 Excel 中打开保存）："
-        "请在 Excel 中打开并保存，或直接填写数值。",
-        "{loc_en} is the formula \"{value}\" but the file holds no computed value for it (written by a "
-        "program and never saved by Excel?): open and save it in Excel, or type the value."),
+        "{loc}是公式“{value}”，但{detail}：请在 Excel 中打开并保存，或直接填写数值。",
+        "{loc_en} is the formula \"{value}\" but {detail_en}: open and save it in Excel, or type the value."),
     "CELL_ERROR": _c(
         "error", "单元格是 Excel 错误值", "cell holds an Excel error value",
         "{loc}的值是 Excel 错误值“{value}”：应为{expected}。",
@@ -249,9 +249,9 @@ CODES: dict[str, CodeInfo] = {
     "RANK_SKIPPED": _c(
         "error", "名次不连续（不是标准并列排名）", "ranks skip or repeat (not a standard competition ranking)",
         "{loc}的名次“{value}”不符合并列排名规则：{group}中名次更靠前的单位有 {better} 个，"
-        "应为第 {expected} 名（如 1、2、2、4）。",
+        "应为{expected}（并列名次如 1、2、2、4）。",
         "{loc_en}: rank \"{value}\" breaks the standard competition ranking: {better} unit(s) of "
-        "{group_en} rank strictly better, so it should be {expected_en} (e.g. 1, 2, 2, 4)."),
+        "{group_en} rank strictly better, so it should be {expected_en} (ties as in 1, 2, 2, 4)."),
     "RANK_GROUP_SKIPPED": _c(
         "error", "所在排名组有行被跳过，整组跳过（宽松模式）",
         "a row of the same ranking group was skipped, the whole group is skipped (lenient mode)",
@@ -326,8 +326,9 @@ def make_issue(code: str, *, sheet: str | None = None, row: int | None = None,
     info = CODES[code]
     shown = shorten(value) if value is not None else None
     loc, loc_en = _where(sheet, row, column, column_en, file)
+    sheet_loc, sheet_loc_en = _where(sheet, None, None, None, file)
     fields: dict[str, object] = {
-        "loc": loc, "loc_en": loc_en, "value": shown if shown is not None else "",
+        "loc": loc, "loc_en": loc_en, "sheet_loc": sheet_loc, "sheet_loc_en": sheet_loc_en, "value": shown if shown is not None else "",
         "expected": expected, "expected_en": expected_en or expected,
         "column": column or "", "column_en": column_en or column or "",
         "sheet": sheet or "", "row": row if row is not None else "",

@@ -395,6 +395,18 @@ def _issue_rows(result: RunResult) -> list[list[Any]]:
          i.expected or None, i.message_zh or None, i.message_en or None]
         for i in result.input_issues
     ]
+    # Lenient mode: every result a skipped row may have changed, named on its own row.
+    for leader in result.results:
+        for note in leader.not_evaluated:
+            if "row" in note:
+                rows.append(["受影响", "AFFECTED_BY_SKIPPED_ROW", note.get("sheet"), int(note["row"]), None,
+                             f"{leader.year} {leader.leader_id} {leader.name}", None,
+                             f"{leader.year}年度 {leader.name}（{leader.leader_id}）的“{note['family']}”类结果："
+                             f"{note['reason_zh']}", note.get("reason_en")])
+    for item in result.unmatched.get("skipped_rows_unattributed", []):
+        rows.append(["受影响", "SKIPPED_ROW_UNATTRIBUTED", item["sheet"], item["row"], None, None, None,
+                     "该行的年度或编号无法识别，无法判断影响哪些干部的结果，请人工核对",
+                     "the row's year or id is unreadable: cannot tell which results it affects"])
     # The reader may already have listed an ignored sheet; do not say it twice.
     listed = {i.sheet for i in result.input_issues if i.code == "EXTRA_SHEET"}
     for name in result.extra_sheets:

@@ -48,6 +48,7 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
                for scope, frame in facts.items()}
     run = evaluate_records(scorecard, records, set(workbook.tables))
     results, unmatched = assemble(scorecard, run)
+    _note_skipped_rows(workbook, results, unmatched)
     return RunResult(
         scorecard=scorecard.definition.id,
         scenario=scorecard.scenario.id if scorecard.scenario else None,
@@ -197,6 +198,50 @@ def _row_detail(firing: Firing, rec: dict[str, Any], scope: ScopeSpec) -> dict[s
     else:
         row["item"] = rec.get("item")
     return row
+
+
+# Which results a skipped row (lenient mode) leaves incomplete: the rule family, the
+# years it feeds (a deduction also feeds the next two years' windows), and whose results.
+SKIP_EFFECTS: dict[str, tuple[str, tuple[int, ...], str]] = {
+    "deductions": ("card", (0, 1, 2), "leader"),
+    "portfolios": ("direct_charge", (0,), "leader"),
+    "five_reinforcements": ("five", (0,), "leader"),
+    "annual_ranking": ("elimination", (0, 1), "unit"),
+    "image_ranking": ("image", (0, 1), "unit"),
+    "expenditures": ("countersign", (0,), "unit"),
+}
+
+
+def _note_skipped_rows(workbook: Workbook, results: list[LeaderResult],
+                       unmatched: dict[str, list[dict[str, Any]]]) -> None:
+    """Lenient mode: say on each affected leader-year which skipped row may have changed it."""
+    by_leader = {(r.year, r.leader_id): r for r in results}
+    by_unit: dict[tuple[int, str], list[LeaderResult]] = {}
+    for r in results:
+        by_unit.setdefault((r.year, r.unit), []).append(r)
+    for sheet_en, rows in sorted(workbook.skipped_keys.items()):
+        if sheet_en not in SKIP_EFFECTS:
+            continue  # a skipped roster row removes the leader-year itself; the issue list says so
+        family, offsets, whose = SKIP_EFFECTS[sheet_en]
+        label = SHEET_LABELS[sheet_en]
+        for keys in rows:
+            key = keys.get("leader_id") if whose == "leader" else keys.get("unit")
+            if "year" not in keys or key is None:
+                unmatched.setdefault("skipped_rows_unattributed", []).append({"sheet": label, "row": keys["row"]})
+                continue
+            for offset in offsets:
+                year = keys["year"] + offset
+                targets = ([by_leader[(year, key)]] if (year, key) in by_leader else []) if whose == "leader" \
+                    else by_unit.get((year, key), [])
+                for result in targets:
+                    result.not_evaluated.append({
+                        "family": family,
+                        "reason_zh": f"“{label}”第{keys['row']}行有错误，宽松模式下已跳过（{keys['year']}年度），"
+                                     f"本项结果可能不完整",
+                        "reason_en": f"{sheet_en} row {keys['row']} ({keys['year']}) was skipped in lenient mode; "
+                                     f"this result may be incomplete",
+                        "sheet": label, "row": str(keys["row"]),
+                    })
 
 
 def _no_roster() -> InputIssue:
