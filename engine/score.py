@@ -179,6 +179,10 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec)
         for name in scope.sum_fields:
             facts[f"{name}_total"] = round(sum(rec[name] for _, rec in members), 2)
         detail["rows"] = [_row_detail(f, rec, scope) for f, rec in members]
+        if scope.name == "portfolio_item":
+            # What an auditor asks first: which portfolio text, and which listed word matched it.
+            facts["portfolio_raw"] = [row["raw"] for row in detail["rows"]]
+            facts["matched_keywords"] = sorted({w for row in detail["rows"] for w in row["matched"]})
     if firing.derived:
         detail["derived_from"] = firing.derived
     return Consequence(

@@ -83,12 +83,13 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_internal_error_goes_to_a_log_not_the_screen(tmp_path, capsys, monkeypatch):
-    import engine.score
+    import importlib
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(engine.score, "score", broken)
+    # the package re-exports the function `score`, so fetch the module itself
+    monkeypatch.setattr(importlib.import_module("engine.score"), "score", broken)
     assert main(["run", str(_three_year_card(tmp_path, 2))]) == 4
     err = capsys.readouterr().err
     assert "internal error" in err and "Traceback" not in err
