@@ -11,9 +11,9 @@ temporary directory. Then times, separately:
     read_workbook                      engine.workbook.read_workbook (strict)
     load scorecard                     engine.load.load_scorecard (default county.yaml)
     derive_facts                       engine.facts.derive_facts   } both inside one
-    evaluate_records                   engine.evaluate.evaluate_records } engine.score.score call
-    assemble results                   the rest of engine.score.score
-    write JSON                         engine.score.to_json + write
+    evaluate_records                   engine.evaluate.evaluate_records } engine.scoring.score call
+    assemble results                   the rest of engine.scoring.score
+    write JSON                         engine.scoring.to_json + write
     write Excel report                 engine.report.write_report
 
 and prints seconds and records/s per stage. Every assessed year is scored
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook as XlsxBook  # noqa: E402
 
-import engine.score as score_module  # noqa: E402
+import engine.scoring as score_module  # noqa: E402
 from engine.load import load_scorecard  # noqa: E402
 from engine.report import write_report  # noqa: E402
 from engine.sheets import SHEETS  # noqa: E402

@@ -13,7 +13,7 @@ from .issues import InputError, InputIssue
 from .load import RuleFileError, Scorecard, load_scorecard
 from .report import write_report
 from .results import RunResult
-from .score import score, score_workbook, to_json
+from .scoring import score, score_workbook, to_json
 from .workbook import Workbook, read_workbook
 
 __all__ = [

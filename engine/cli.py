@@ -1,4 +1,4 @@
-"""The `scorecard` command: a thin layer over engine.score, engine.report and friends.
+"""The `scorecard` command: a thin layer over engine.scoring, engine.report and friends.
 
 Exit codes (README): 0 done, 1 input problems, 2 usage, 3 rule-file problems,
 4 internal error (trace in a log file, not on screen). click is used for the
@@ -87,7 +87,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
         out: Path | None, json_path: Path | None, lenient: bool, lang: str) -> None:
     """Score WORKBOOK and write the Excel report and JSON results next to it."""
     from .report import write_report
-    from .score import score, to_json
+    from .scoring import score, to_json
     from .workbook import format_issues, read_workbook, write_issues_xlsx
 
     out = out or workbook.with_name(f"{workbook.stem}_评分结果.xlsx")
@@ -151,7 +151,7 @@ def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pa
          set_: tuple[str, ...]) -> None:
     """Who flips: the scorecard's defaults against a scenario and/or --set overrides."""
     from .compare import flips, render_flips
-    from .score import score
+    from .scoring import score
     from .workbook import read_workbook
 
     if not scenario and not set_:
@@ -172,7 +172,7 @@ def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pa
 def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, ...], card: Path | None) -> None:
     """Leaders per consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
     from .compare import counts, render_sweep
-    from .score import score
+    from .scoring import score
     from .workbook import read_workbook
 
     book = read_workbook(workbook)
@@ -204,7 +204,7 @@ def explain(workbook: Path, leader_ids: tuple[str, ...], years: tuple[int, ...],
             scenario: Path | None, set_: tuple[str, ...]) -> None:
     """Explain, per leader, which rules fired, on which facts and numbers, from which source."""
     from .explain import explain_leader
-    from .score import score_workbook
+    from .scoring import score_workbook
 
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
     result = score_workbook(workbook, scorecard=scorecard, years=list(years) or None)
