@@ -163,7 +163,10 @@ def display_width(value: Any) -> int:
     """Column width of the longest line; a wide (CJK) character counts as two."""
     if value is None:
         return 0
-    lines = str(value).split("\n")
+    text = str(value)
+    if text.isascii() and "\n" not in text:
+        return len(text)  # the common case (codes, numbers, ids): no per-character lookup
+    lines = text.split("\n")
     return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
                for line in lines)
 
@@ -181,9 +184,13 @@ def write_header(ws: Worksheet, row: int, headers: Sequence[str], col: int = 1) 
 def write_rows(ws: Worksheet, first_row: int, rows: Iterable[Sequence[Any]]) -> int:
     """Write rows from `first_row`; return the last row written (first_row - 1 if none)."""
     row_no = first_row - 1
+    appending = first_row == ws.max_row + 1  # ws.append is much faster than cell-by-cell
     for row_no, row in enumerate(rows, start=first_row):
-        for col_no, value in enumerate(row, start=1):
-            ws.cell(row=row_no, column=col_no, value=cell_value(value))
+        if appending:
+            ws.append([cell_value(v) for v in row])
+        else:
+            for col_no, value in enumerate(row, start=1):
+                ws.cell(row=row_no, column=col_no, value=cell_value(value))
     return row_no
 
 
@@ -195,11 +202,15 @@ def table_ref(first_row: int, last_row: int, n_cols: int) -> str:
 def fit_columns(ws: Worksheet, wrap_cols: Sequence[int] = (), skip_rows: Sequence[int] = ()) -> None:
     """Widths from content (CJK-aware, capped); wrap columns get a fixed wide column."""
     widths: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.row in skip_rows or cell.value is None:
-                continue
-            widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    skip = set(skip_rows)
+    for row_no, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if row_no in skip:
+            continue
+        for col, value in enumerate(row, start=1):
+            if value is not None:
+                width = display_width(value)
+                if width > widths.get(col, 0):
+                    widths[col] = width
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, _MIN_WIDTH), MAX_WIDTH)
     for col in wrap_cols:
