@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .conditions import ConditionError, Node, check_params, names_in, parse_condition
+from .conditions import ConditionError, Const, Node, check_params, names_in, parse_condition
 from .facts import CATALOGUE, fact_types
 from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
@@ -164,6 +164,12 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
         except ConditionError as exc:
             where = f"clause {clause_name!r}" if clause_name else "condition"
             raise RuleFileError(path, f"{where}: {exc}") from exc
+    for clause_name, node in clauses:
+        number = _numeric_literal(node)
+        if number is not None:
+            where = f"clause {clause_name!r}" if clause_name else "condition"
+            raise RuleFileError(path, f"{where}: the number {number!r} is written into the condition; declare it as "
+                                      "a parameter in the scorecard so its provenance (source/local) is recorded")
     facts_read: set[str] = set()
     params_read: set[str] = set()
     for _, node in clauses:
@@ -178,6 +184,20 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
     if undeclared:
         raise RuleFileError(path, f"then.carry names parameters not listed in parameters: {', '.join(sorted(undeclared))}")
     return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+
+
+def _numeric_literal(node: Any) -> Any:
+    """The first number written directly into a condition, if any (rule files keep numbers in parameters)."""
+    if isinstance(node, Const):
+        values = node.value if isinstance(node.value, tuple) else (node.value,)
+        return next((v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+    children = (getattr(node, "items", None) or
+                [getattr(node, name) for name in ("item", "value", "values") if hasattr(node, name)])
+    for child in children:
+        found = _numeric_literal(child)
+        if found is not None:
+            return found
+    return None
 
 
 def _concluded_facts(paths: list[Path]) -> dict[str, tuple[str, str]]:

@@ -211,15 +211,22 @@ def test_carry_must_be_listed(tree: Tree):
     assert "then.carry names parameters not listed in parameters: card.withhold_bonus_share" in str(error)
 
 
-def test_numeric_literal_in_condition_is_allowed(tree: Tree):
+def test_numeric_literal_parses_but_a_rule_file_may_not_use_one(tree: Tree):
     node = parse_condition("deduction_points >= 4", fact_types("leader_year"), {})
     assert isinstance(node, Compare)
     assert node.op == ">=" and node.fact.name == "deduction_points" and node.value == Const(4)
-    # ... and in a rule file that then lists no parameters
-    tree.edit_rule("CARD_DISQUALIFY_AWARDS", lambda d: d.update(condition="deduction_points >= 4", parameters=[]))
-    loaded = load_scorecard(tree.scorecard).rule("CARD_DISQUALIFY_AWARDS")
-    assert loaded.params_read == frozenset()
-    assert loaded.facts_read == frozenset({"deduction_points"})
+    # A number in a rule file would bypass the scorecard's provenance (source / local): refused.
+    path = tree.edit_rule("CARD_DISQUALIFY_AWARDS",
+                          lambda d: d.update(condition="deduction_points >= 4", parameters=[]))
+    error = load_error(tree)
+    assert_names(error, path)
+    assert "condition: the number 4 is written into the condition; declare it as a parameter" in str(error)
+
+
+def test_numeric_literal_in_a_list_is_refused_too(tree: Tree):
+    tree.edit_rule("ELIMINATION_SINGLE_YEAR", lambda d: d["clauses"][0].update(
+        condition='unit_type == "乡镇" and bottom_position in [1, 2]'))
+    assert "clause 'township': the number 1 is written" in str(load_error(tree))
 
 
 def test_literal_of_the_wrong_type_is_refused(tree: Tree):
