@@ -73,7 +73,8 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("unit_count", "number", "annual_ranking", "同类别参加排名的单位数 N",
              "综合考核排名中该年度、该单位类别的单位数"),
     FactSpec("bottom_position", "number", "annual_ranking", "当年倒数位次 b(Y)",
-             "b = N - 名次 + 1（名次 1 为最好；并列名次位次相同）"),
+             "b = N - 名次 + 1（名次 1 为最好；并列名次位次相同）；参数 ranking.tie_position 可改为"
+             "并列单位共享更靠后的位次"),
     FactSpec("bottom_position_prev", "number", "annual_ranking", "上一年度倒数位次 b(Y-1)",
              "同上，Y-1 年度；单位 Y-1 年度未列入排名时为空"),
     FactSpec("held_top_post_2y", "bool", "roster", "Y-1 与 Y 两年均任本单位党政一把手",
@@ -106,7 +107,7 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("image_round", "number", "image_ranking", "测评批次（1 或 2）", "形象测评.批次", "image_round"),
     FactSpec("image_rank", "number", "image_ranking", "本批次测评名次", "形象测评.名次", "image_round"),
     FactSpec("image_count", "number", "image_ranking", "本批次参加测评的单位数 N", "该年度该批次的行数", "image_round"),
-    FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1", "image_round"),
+    FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1（并列规则同 ranking.tie_position）", "image_round"),
     FactSpec("image_bottom_prev_round", "number", "image_ranking", "上一批次倒数位次",
              "上一批次：第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次；"
              "单位未参加上一批次时为空", "image_round"),
@@ -139,7 +140,7 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
         "leader_year": leader_year,
         "portfolio_item": _portfolio_items(tables.get("portfolios"), leader_year),
         "expenditure": _expenditures(tables.get("expenditures")),
-        "image_round": _image_rounds(tables.get("image_ranking")),
+        "image_round": _image_rounds(tables.get("image_ranking"), _tie_rule(params)),
     }
 
 
@@ -151,7 +152,7 @@ def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] |
     assessed = set(zip(roster["year"], roster["leader_id"]))
     base["assessed_prev_year"] = [(y - 1, lid) in assessed for y, lid in zip(base["year"], base["leader_id"])]
     base = _deduction_facts(base, tables.get("deductions"), assessed)
-    base = _ranking_facts(base, tables.get("annual_ranking"))
+    base = _ranking_facts(base, tables.get("annual_ranking"), _tie_rule(params or {}))
     base["held_top_post_2y"] = _held_top_post(base, roster)
     return _five_facts(base, tables.get("five_reinforcements"), params or {})
 
@@ -184,22 +185,44 @@ def _deduction_facts(base: pd.DataFrame, deductions: pd.DataFrame | None, assess
     return base
 
 
-def bottom_positions(ranking: pd.DataFrame) -> pd.DataFrame:
+TIE_RULES = ("n_minus_rank_plus_1", "shared_from_bottom")
+
+
+def _tie_rule(params: dict[str, Any]) -> str:
+    return params.get("ranking.tie_position", TIE_RULES[0])
+
+
+def bottom_position(rank: pd.Series, group_size: pd.Series, groups: list[pd.Series], tie_rule: str) -> pd.Series:
+    """倒数位次 of each ranked unit within its group.
+
+    n_minus_rank_plus_1 (SPEC 2): b = N - rank + 1; tied units share their rank and so
+    their position (ranks 1,2,3,4,4 → b 5,4,3,2,2). shared_from_bottom: b = 1 + the
+    number of units ranked strictly worse (→ 5,4,3,1,1: the tied last share last place).
+    Both agree whenever nobody is tied.
+    """
+    if tie_rule == "n_minus_rank_plus_1":
+        return group_size - rank + 1
+    worse_or_tied = rank.groupby(groups).rank(method="max", ascending=False)
+    tied = rank.groupby([*groups, rank]).transform("size")
+    return (worse_or_tied - tied + 1).astype(int)
+
+
+def bottom_positions(ranking: pd.DataFrame, tie_rule: str = TIE_RULES[0]) -> pd.DataFrame:
     """year, unit, unit_rank, unit_count, bottom_position for every ranked unit."""
     out = ranking[["year", "unit", "unit_type", "rank"]].rename(columns={"rank": "unit_rank"}).copy()
     out["unit_count"] = out.groupby(["year", "unit_type"])["unit"].transform("size")
-    # SPEC 2: b = N - rank + 1; tied ranks share a rank and so share a position.
-    out["bottom_position"] = out["unit_count"] - out["unit_rank"] + 1
+    out["bottom_position"] = bottom_position(out["unit_rank"], out["unit_count"],
+                                             [out["year"], out["unit_type"]], tie_rule)
     return out
 
 
-def _ranking_facts(base: pd.DataFrame, ranking: pd.DataFrame | None) -> pd.DataFrame:
+def _ranking_facts(base: pd.DataFrame, ranking: pd.DataFrame | None, tie_rule: str) -> pd.DataFrame:
     names = ["unit_rank", "unit_count", "bottom_position", "bottom_position_prev"]
     if ranking is None:
         for name in names:
             base[name] = None
         return base
-    pos = bottom_positions(ranking)
+    pos = bottom_positions(ranking, tie_rule)
     now = {(y, u): (r, n, b) for y, u, r, n, b in
            zip(pos["year"], pos["unit"], pos["unit_rank"], pos["unit_count"], pos["bottom_position"])}
     cols: dict[str, list[Any]] = {name: [] for name in names}
@@ -307,14 +330,15 @@ def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _image_rounds(image: pd.DataFrame | None) -> pd.DataFrame:
+def _image_rounds(image: pd.DataFrame | None, tie_rule: str = TIE_RULES[0]) -> pd.DataFrame:
     columns = ["year", "unit", "image_round", "image_rank", "image_count", "image_bottom", "image_bottom_prev_round"]
     if image is None:
         return pd.DataFrame(columns=columns)
     out = image[["year", "round", "unit", "rank"]].rename(columns={"round": "image_round", "rank": "image_rank"})
     out = out.sort_values(["year", "image_round", "image_rank", "unit"], kind="stable").reset_index(drop=True)
     out["image_count"] = out.groupby(["year", "image_round"])["unit"].transform("size")
-    out["image_bottom"] = out["image_count"] - out["image_rank"] + 1
+    out["image_bottom"] = bottom_position(out["image_rank"], out["image_count"],
+                                          [out["year"], out["image_round"]], tie_rule)
     bottom = {(y, r, u): b for y, r, u, b in zip(out["year"], out["image_round"], out["unit"], out["image_bottom"])}
     # The round before (Y, 2) is (Y, 1); the round before (Y, 1) is (Y-1, 2).
     prev = [bottom.get((y, 1, u)) if r == 2 else bottom.get((y - 1, 2, u))

@@ -156,6 +156,7 @@ class ParameterDef(_Strict):
     meaning: str = Field(min_length=2, description="what the number means, Chinese")
     length: int | None = Field(None, description="a list value must have exactly this many items")
     sums_to: float | None = Field(None, description="a list value must add up to this (within 1e-9)")
+    choices: list[Any] | None = Field(None, description="the value must be one of these")
 
     @model_validator(mode="after")
     def _value_fits(self) -> "ParameterDef":
@@ -167,6 +168,8 @@ class ParameterDef(_Strict):
 
 def constraint_problem(definition: "ParameterDef", value: Any) -> str | None:
     """Why a value breaks the parameter's declared constraints, or None."""
+    if definition.choices is not None and value not in definition.choices:
+        return f"must be one of {definition.choices}, got {value!r}"
     if definition.length is not None and (not isinstance(value, list) or len(value) != definition.length):
         return f"must be a list of {definition.length} items, got {value!r}"
     if definition.sums_to is not None and abs(sum(value) - definition.sums_to) > 1e-9:

@@ -156,3 +156,20 @@ def test_validate_prints_machine_readable_problems(tmp_path, capsys):
     clean_dir = tmp_path / "clean"
     clean_dir.mkdir()
     assert main(["validate", str(_three_year_card(clean_dir, 2))]) == 0
+
+
+def test_tie_rule_is_a_parameter(tmp_path):
+    # Ranks 1,2,3,4,4: by default the tied pair is b = 2; under shared_from_bottom both are last (b = 1).
+    units = ["甲镇", "乙镇", "丙镇", "丁镇", "戊镇"]
+    book = make_workbook(tmp_path, {
+        "干部名册": _roster(*(roster_row(2025, f"30{i}", unit=u, name=f"干部{i}") for i, u in enumerate(units))),
+        "综合考核排名": [ANNUAL, *([2025, u, "乡镇", r] for u, r in zip(units, [1, 2, 3, 4, 4]))],
+    })
+    out = tmp_path / "r.json"
+    assert main(["run", str(book), "--set", "ranking.tie_position=shared_from_bottom", "--json", str(out),
+                 "--out", str(tmp_path / "r.xlsx")]) == 0
+    by_id = {r["leader_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 1, 1]
+    assert [sorted(c["code"] for c in by_id[f"30{i}"]["consequences"]) for i in (3, 4)] == \
+        [["ELIMINATION_ADJUST_POST"], ["ELIMINATION_ADJUST_POST"]]
+    assert main(["run", str(book), "--set", "ranking.tie_position=nonsense"]) == 3
