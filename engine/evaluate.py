@@ -63,11 +63,13 @@ def required_sheets(rule: LoadedRule, concluded_by: dict[str, LoadedRule]) -> se
     return sheets - {"roster"}
 
 
-def _with_scope(rule: LoadedRule, node: Node) -> Node:
+def _top_only(rule: LoadedRule) -> bool:
     # Unit-level scopes have no is_top: their consequences attach to the unit's 一把手.
-    if rule.rule.applies_to == "top" and fact_spec(rule.rule.scope, "is_top"):
-        return And((Truth(Fact("is_top", "bool")), node))
-    return node
+    return rule.rule.applies_to == "top" and fact_spec(rule.rule.scope, "is_top") is not None
+
+
+def _with_scope(rule: LoadedRule, node: Node) -> Node:
+    return And((Truth(Fact("is_top", "bool")), node)) if _top_only(rule) else node
 
 
 def _specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec]:
@@ -134,10 +136,9 @@ def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outco
     grouped: dict[tuple[int, str], list[str]] = {}
     for index, key in fired:
         grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
-    order = {rule.id: i for i, rule in enumerate(rules)}
-    for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        rule = next(r for r in rules if r.id == rule_id)
-        _apply(rule, outcomes[index], clauses, params)
+    by_id = {rule.id: (i, rule) for i, rule in enumerate(rules)}
+    for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], by_id[kv[0][1]][0])):
+        _apply(by_id[rule_id][1], outcomes[index], clauses, params)
 
 
 def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str, Any]) -> None:
@@ -145,7 +146,8 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
     clauses = sorted(set(clauses), key=clause_order.index)
     nodes = dict(rule.clauses)
 
-    facts: set[str] = {"is_top"} if rule.rule.applies_to == "top" else set()
+    facts: set[str] = {"is_top"} if _top_only(rule) else set()
+    facts |= set(SCOPES[rule.rule.scope].context)
     used_params: set[str] = set(getattr(rule.rule.then, "carry", []))
     for clause in clauses:
         f, p = names_in(nodes[clause])

@@ -37,6 +37,7 @@ class ScopeSpec:
     sheet: str                           # the sheet its records come from
     sum_fields: tuple[str, ...] = ()     # summed into the consequence when several records fire
     group_by: str | None = None          # one consequence per value of this fact (e.g. the round)
+    context: tuple[str, ...] = ()        # facts every consequence of the scope shows, for the reader
 
 
 SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
@@ -45,7 +46,7 @@ SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
     ScopeSpec("expenditure", "每笔大额支出一条（大额支出），后果归于本单位党政一把手", "unit_top", "expenditures",
               sum_fields=("amount",)),
     ScopeSpec("image_round", "每个单位每批次形象测评一条，后果归于本单位党政一把手", "unit_top", "image_ranking",
-              group_by="image_round"),
+              group_by="image_round", context=("image_round", "image_rank", "image_count", "image_bottom")),
 )}
 
 
