@@ -150,6 +150,17 @@ def _prep(raw: str, table: dict[int, int]) -> tuple[Any, list[Problem]]:
     return mapped, notes
 
 
+def _prep_cell(raw: str) -> tuple[Any, list[Problem], tuple[Any, tuple[Problem, ...]] | None]:
+    """_prep for number-like columns, with the verdict when the cell is already decided
+    (blank, or invalid such as too long): callers return that verdict as it is."""
+    text, notes = _prep(raw, _FW_ALL)
+    if text is BLANK:
+        return text, notes, (BLANK, _NONE)
+    if text is INVALID:
+        return text, notes, (INVALID, tuple(notes))
+    return text, notes, None
+
+
 def _parse_number_text(text: str) -> float | None:
     if _NUMBER.fullmatch(text):
         return float(text)
@@ -202,11 +213,9 @@ def norm_year(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     if type(raw) is float and raw.is_integer() and YEAR_MIN <= raw <= YEAR_MAX:
         return int(raw), _NONE
     if type(raw) is str:
-        text, notes = _prep(raw, _FW_ALL)
-        if text is BLANK:
-            return BLANK, _NONE
-        if text is INVALID:
-            return INVALID, tuple(notes)
+        text, notes, decided = _prep_cell(raw)
+        if decided:
+            return decided
         match = _YEAR_TEXT.fullmatch(text)
         if match and YEAR_MIN <= int(match[1]) <= YEAR_MAX:
             return _finish(int(match[1]), notes + [("YEAR_FROM_TEXT", {"normalised": match[1]})])
@@ -267,11 +276,9 @@ def norm_flag(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
             return True, _NONE
         if raw == "否":
             return False, _NONE
-        text, notes = _prep(raw, _FW_ALL)
-        if text is BLANK:
-            return BLANK, _NONE
-        if text is INVALID:
-            return INVALID, tuple(notes)
+        text, notes, decided = _prep_cell(raw)
+        if decided:
+            return decided
         key = text.casefold()
         if key in FLAG_TRUE or key in FLAG_FALSE:
             value = key in FLAG_TRUE
@@ -341,11 +348,9 @@ def norm_date(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
         return _bad_date("（这个数字既不是合理的 Excel 日期序号，也不是 8 位日期）",
                          " (the number is neither a plausible Excel date serial nor an 8-digit date)")
     if kind is str:
-        text, notes = _prep(raw, _FW_ALL)
-        if text is BLANK:
-            return BLANK, _NONE
-        if text is INVALID:
-            return INVALID, tuple(notes)
+        text, notes, decided = _prep_cell(raw)
+        if decided:
+            return decided
         day = _date_from_text(text)
         if day is None:
             return _bad_date("（无法识别的日期写法，或该日期不存在）",
@@ -398,11 +403,9 @@ def norm_rank(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     if type(raw) is float and raw.is_integer() and raw >= 1:
         return int(raw), _NONE
     if type(raw) is str:
-        text, notes = _prep(raw, _FW_ALL)
-        if text is BLANK:
-            return BLANK, _NONE
-        if text is INVALID:
-            return INVALID, tuple(notes)
+        text, notes, decided = _prep_cell(raw)
+        if decided:
+            return decided
         match = _RANK_TEXT.fullmatch(text)
         if match and (match[1] or match[3]):        # 第3名 / 第3 / 3名
             rank = int(match[2])

@@ -119,16 +119,21 @@ def test_missing_and_zero_years_in_the_windows(tmp_path):
     assert demote["clauses"] == ["three_years"]
 
 
-def test_ties_at_the_bottom(tmp_path):
-    # Five townships, competition ranks 1,2,3,4,4: the two tied units share b = 2.
+def _tied_townships(tmp_path: Path, *options: str) -> dict[str, dict]:
+    """Five townships ranked 1,2,3,4,4 (competition ranking) in 2025, one 一把手 each (30x)."""
     units = ["甲镇", "乙镇", "丙镇", "丁镇", "戊镇"]
     book = make_workbook(tmp_path, {
         "干部名册": _roster(*(roster_row(2025, f"30{i}", unit=u, name=f"干部{i}") for i, u in enumerate(units))),
         "综合考核排名": [ANNUAL, *([2025, u, "乡镇", r] for u, r in zip(units, [1, 2, 3, 4, 4]))],
     })
     out = tmp_path / "r.json"
-    assert main(["run", str(book), "--json", str(out), "--out", str(tmp_path / "r.xlsx")]) == 0
-    by_id = {r["leader_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    assert main(["run", str(book), *options, "--json", str(out), "--out", str(tmp_path / "r.xlsx")]) == 0
+    return {r["leader_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+
+
+def test_ties_at_the_bottom(tmp_path):
+    # By default (SPEC 2, b = N - rank + 1) the two tied units share b = 2.
+    by_id = _tied_townships(tmp_path)
     assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 2, 2]
     # b = 2 alone is not the township single-year band [1]; no township is eliminated.
     assert all(not r["consequences"] for r in by_id.values())
@@ -159,17 +164,9 @@ def test_validate_prints_machine_readable_problems(tmp_path, capsys):
 
 
 def test_tie_rule_is_a_parameter(tmp_path):
-    # Ranks 1,2,3,4,4: by default the tied pair is b = 2; under shared_from_bottom both are last (b = 1).
-    units = ["甲镇", "乙镇", "丙镇", "丁镇", "戊镇"]
-    book = make_workbook(tmp_path, {
-        "干部名册": _roster(*(roster_row(2025, f"30{i}", unit=u, name=f"干部{i}") for i, u in enumerate(units))),
-        "综合考核排名": [ANNUAL, *([2025, u, "乡镇", r] for u, r in zip(units, [1, 2, 3, 4, 4]))],
-    })
-    out = tmp_path / "r.json"
-    assert main(["run", str(book), "--set", "ranking.tie_position=shared_from_bottom", "--json", str(out),
-                 "--out", str(tmp_path / "r.xlsx")]) == 0
-    by_id = {r["leader_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    # Under shared_from_bottom the tied pair are both last (b = 1) and both eliminated.
+    by_id = _tied_townships(tmp_path, "--set", "ranking.tie_position=shared_from_bottom")
     assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 1, 1]
     assert [sorted(c["code"] for c in by_id[f"30{i}"]["consequences"]) for i in (3, 4)] == \
         [["ELIMINATION_ADJUST_POST"], ["ELIMINATION_ADJUST_POST"]]
-    assert main(["run", str(book), "--set", "ranking.tie_position=nonsense"]) == 3
+    assert main(["run", str(tmp_path / "input.xlsx"), "--set", "ranking.tie_position=nonsense"]) == 3
