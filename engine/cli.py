@@ -20,6 +20,7 @@ import yaml
 
 from .issues import InputError
 from .load import DEFAULT_SCORECARD, RuleFileError, load_scorecard
+from .scoring import YearNotInWorkbook
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -47,11 +48,22 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. card.disqualify_awards=5", param_hint="--set")
         name, raw = item.split("=", 1)
         try:
-            overrides[name.strip()] = yaml.safe_load(raw)
+            value = yaml.safe_load(raw)
         except yaml.YAMLError as exc:
             raise click.BadParameter(f"{item!r}: value is not a number, list or true/false ({exc})",
                                      param_hint="--set") from exc
+        overrides[name.strip()] = _number_or(value)
     return overrides
+
+
+def _number_or(value: Any) -> Any:
+    # YAML 1.1 reads 1e16 (no decimal point) as text; a user typing it means the number.
+    if isinstance(value, str):
+        try:
+            return float(value) if any(c.isdigit() for c in value) else value
+        except ValueError:
+            return value
+    return value
 
 
 def _echo_err(text: str) -> None:
@@ -106,6 +118,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
         _echo_err(format_issues(exc.issues, lang))
         _echo_err(f"输入数据有问题，未生成报告；问题清单已写入 {issues_path}" if lang == "zh"
                   else f"input problems: no report written; the list is in {issues_path}")
+        _warn_stale(out, json_path, lang)
         raise
     with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
         tmp_json.write_text(to_json(result), encoding="utf-8")
@@ -184,6 +197,13 @@ def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, 
     click.echo(render_sweep(name, table))
 
 
+def _warn_stale(out: Path, json_path: Path, lang: str) -> None:
+    # A report from an earlier run may still sit beside the workbook; it is not this run's.
+    for old in (p for p in (out, json_path) if p.exists()):
+        _echo_err(f"注意：{old} 是以前运行的结果，不是本次结果。" if lang == "zh"
+                  else f"note: {old} is from an earlier run, not this one.")
+
+
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
@@ -257,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except InputError:
         return EXIT_INPUT
+    except YearNotInWorkbook as exc:
+        _echo_err(f"用法错误 / usage: {exc}")
+        return EXIT_USAGE
     except RuleFileError as exc:
         _echo_err(f"规则文件有误 / rule file problem: {exc}")
         return EXIT_RULES

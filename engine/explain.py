@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facts import CATALOGUE, FACTS
+from .facts import CATALOGUE
 from .load import Scorecard
 from .results import LeaderResult, RunResult
 
@@ -23,9 +23,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+_MEANINGS = {spec.name: spec.meaning for spec in CATALOGUE}
+_MEANINGS.update({"count": "命中的记录数", "amount_total": "命中记录的金额合计（元）",
+                  "portfolio_raw": "分管事项原文", "matched_keywords": "命中的关键词"})
+
+
 def _fact_line(name: str, value: Any) -> str:
-    meaning = FACTS[name].meaning if name in FACTS else "由规则推出的结论"
+    meaning = _MEANINGS.get(name, "由规则推出的结论")
     return f"      {name} = {_fmt(value)}    （{meaning}）"
+
+
+def _row_line(row: dict[str, Any]) -> str:
+    rest = "，".join(f"{k}={_fmt(v)}" for k, v in row.items() if k not in ("sheet", "row"))
+    return f"      工作表“{row['sheet']}”第{row['row']}行：{rest}"
 
 
 def explain_leader(result: RunResult, leader: LeaderResult) -> str:
@@ -49,9 +59,11 @@ def explain_leader(result: RunResult, leader: LeaderResult) -> str:
             p = params.get(name)
             kind = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}.get(p.provenance, "") if p else ""
             lines.append(f"    参数 {name} = {_fmt(value)}（{kind}：{p.citation if p else ''}）")
-        for key in ("reason_zh",):
-            if key in c.detail:
-                lines.append(f"    说明：{c.detail[key]}")
+        if c.detail.get("rows"):
+            lines.append("    依据的记录：")
+            lines += [_row_line(row) for row in c.detail["rows"]]
+        if "reason_zh" in c.detail:
+            lines.append(f"    说明：{c.detail['reason_zh']}")
         lines.append(f"    来源：{c.source.document} {c.source.section}")
         lines.append(f"    原文：{c.source.quote}")
     for note in leader.not_evaluated:

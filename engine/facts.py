@@ -244,9 +244,13 @@ def _held_top_post(base: pd.DataFrame, roster: pd.DataFrame) -> list[bool]:
             for y, lid, u, top in zip(base["year"], base["leader_id"], base["unit"], base["is_top"])]
 
 
-def window_notes(row: dict[str, Any]) -> list[dict[str, str]]:
-    """Why a multi-year window could not be summed (SPEC 2: not silently 0)."""
-    notes = []
+# The unit categories 综合考核排名 ranks for 末位淘汰 (SPEC 3.2); 其他 units are not ranked.
+RANKED_UNIT_TYPES = ("乡镇", "县直单位")
+
+
+def window_notes(row: dict[str, Any], sheets_present: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
+    """Why a window or a ranking could not be used (SPEC 2 and 6: say why, never silently 0)."""
+    notes = _ranking_notes(row) if "annual_ranking" in sheets_present else []
     year = int(row["year"])
     if row.get("deduction_points") is None:
         return notes
@@ -263,6 +267,26 @@ def window_notes(row: dict[str, Any]) -> list[dict[str, str]]:
             "reason_en": f"not assessed in every year {year - 2}-{year - 1}: the three-year window is incomplete",
         })
     return notes
+
+
+def _ranking_notes(row: dict[str, Any]) -> list[dict[str, str]]:
+    if not row.get("is_top") or row.get("unit_type") not in RANKED_UNIT_TYPES:
+        return []
+    year, unit = int(row["year"]), row["unit"]
+    if row.get("unit_rank") is None:
+        return [{
+            "family": "elimination",
+            "reason_zh": f"“{unit}”未列入{year}年度综合考核排名（{row['unit_type']}），末位淘汰未评估；"
+                         f"请核对单位名称是否与排名表一致",
+            "reason_en": f"{unit} is not in the {year} annual ranking: elimination not evaluated",
+        }]
+    if row.get("bottom_position_prev") is None:
+        return [{
+            "family": "elimination.two_years",
+            "reason_zh": f"“{unit}”未列入{year - 1}年度综合考核排名，末位淘汰连续二年条款不适用",
+            "reason_en": f"{unit} is not in the {year - 1} annual ranking: the two-year clause does not apply",
+        }]
+    return []
 
 
 FIVE_NAMES = tuple(f"five_{d.en}" for d in FIVE_DIMENSIONS)

@@ -191,6 +191,10 @@ CODES: dict[str, CodeInfo] = {
     "TOO_MANY_DECIMALS": _c(
         "error", "扣分超过两位小数", "points with more than 2 decimals",
         _BAD + "扣分最多保留两位小数。", _BAD_EN + "points may have at most 2 decimals."),
+    "VALUE_TOO_LARGE": _c(
+        "error", "数值大得不合常理", "implausibly large number",
+        _BAD + "超过上限 {limit}（软件的合理性上限，请核对是否多输了位数）。",
+        _BAD_EN + "above the limit {limit} (a plausibility limit; check for extra digits)."),
     "NEGATIVE_AMOUNT": _c(
         "error", "金额为负数", "negative amount",
         _BAD + "金额不能为负数。", _BAD_EN + "the amount may not be negative."),
@@ -271,6 +275,10 @@ CODES: dict[str, CodeInfo] = {
         "note", "首尾空白已去除", "surrounding white space trimmed",
         "{loc}的值“{value}”首尾有空白，已去除。",
         "{loc_en}: value \"{value}\" had surrounding white space, trimmed."),
+    "UNIT_SPACES_REMOVED": _c(
+        "note", "单位名称中的空白已去除", "white space inside a unit name removed",
+        "{loc}的单位名称“{value}”中含有空白，已按“{normalised}”与其他工作表匹配。",
+        "{loc_en}: unit name \"{value}\" contains white space; matched across sheets as \"{normalised}\"."),
     "FLAG_NORMALISED": _c(
         "note", "是/否 的其他写法已规范", "yes/no written another way, normalised",
         "{loc}的值“{value}”已按“{normalised}”读取。", "{loc_en}: value \"{value}\" read as \"{normalised}\"."),

@@ -6,6 +6,7 @@ of them; `scorecard schema` publishes the JSON Schema for editors.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal, Union
 
@@ -157,6 +158,8 @@ class ParameterDef(_Strict):
     length: int | None = Field(None, description="a list value must have exactly this many items")
     sums_to: float | None = Field(None, description="a list value must add up to this (within 1e-9)")
     choices: list[Any] | None = Field(None, description="the value must be one of these")
+    minimum: float | None = Field(None, description="every number in the value must be at least this")
+    maximum: float | None = Field(None, description="every number in the value must be at most this")
 
     @model_validator(mode="after")
     def _value_fits(self) -> "ParameterDef":
@@ -166,8 +169,27 @@ class ParameterDef(_Strict):
         return self
 
 
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [value]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    return []
+
+
 def constraint_problem(definition: "ParameterDef", value: Any) -> str | None:
     """Why a value breaks the parameter's declared constraints, or None."""
+    numbers = _numbers(value)
+    if any(not math.isfinite(n) for n in numbers):
+        return f"must hold finite numbers, got {value!r}"
+    if definition.minimum is not None and any(n < definition.minimum for n in numbers):
+        return f"must be at least {definition.minimum}, got {value!r}"
+    if definition.maximum is not None and any(n > definition.maximum for n in numbers):
+        return f"must be at most {definition.maximum}, got {value!r}"
     if definition.choices is not None and value not in definition.choices:
         return f"must be one of {definition.choices}, got {value!r}"
     if definition.length is not None and (not isinstance(value, list) or len(value) != definition.length):

@@ -65,7 +65,10 @@ ISSUE_LEVEL_ZH = {"error": "错误", "note": "提示"}
 FAMILY_ZH: dict[str, str] = {s.family: s.zh for s in SHEETS if s.family} | {
     "card": "廉政监督卡", "elimination": "末位淘汰", "image": "形象测评",
     "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化",
+    "card.two_years": "连续两年累计扣分", "card.three_years": "连续三年累计扣分",
+    "elimination.two_years": "末位淘汰连续二年条款",
 }
+EXCEL_CELL_MAX = 32_767   # Excel's limit on characters in one cell
 
 DETAIL_HEADERS = (
     "年度", "干部编号", "姓名", "单位", "单位类别", "职务", "是否一把手",
@@ -370,6 +373,21 @@ def _detail_row(leader: LeaderResult) -> list[Any]:
     ]
 
 
+def _detail_cell(detail: dict[str, Any]) -> str:
+    """The detail as JSON that fits one Excel cell (32,767 characters): when the rows behind
+    a consequence do not fit, keep the first ones and say how many are only in the JSON results."""
+    text = compact_json(detail)
+    rows = detail.get("rows") or []
+    keep = len(rows)
+    while len(text) > EXCEL_CELL_MAX and keep > 0:
+        keep //= 2
+        text = compact_json({**detail, "rows": rows[:keep], "rows_omitted": len(rows) - keep,
+                             "note": "其余记录见 JSON 结果 / the rest are in the JSON results"})
+    if len(text) > EXCEL_CELL_MAX:  # pragma: no cover - only rows can grow without bound
+        text = compact_json({"note": "明细过长，见 JSON 结果 / too long, see the JSON results"})
+    return text
+
+
 def _basis_rows(result: RunResult) -> list[list[Any]]:
     titles = {rule.id: rule.title for rule in result.rules}
     rows = []
@@ -383,7 +401,7 @@ def _basis_rows(result: RunResult) -> list[list[Any]]:
                 "、".join(cons.clauses) or None,
                 format_mapping(cons.facts) or None,
                 format_mapping(cons.parameters) or None,
-                compact_json(cons.detail) if cons.detail else None,
+                _detail_cell(cons.detail) if cons.detail else None,
                 cons.source.document, cons.source.section, cons.source.quote,
             ])
     return rows
@@ -412,8 +430,15 @@ def _issue_rows(result: RunResult) -> list[list[Any]]:
             if "row" in note:
                 rows.append(["受影响", "AFFECTED_BY_SKIPPED_ROW", note.get("sheet"), int(note["row"]), None,
                              f"{leader.year} {leader.leader_id} {leader.name}", None,
-                             f"{leader.year}年度 {leader.name}（{leader.leader_id}）的“{note['family']}”类结果："
+                             f"{leader.year}年度 {leader.name}（{leader.leader_id}）的"
+                             f"“{FAMILY_ZH.get(note['family'], note['family'])}”类结果："
                              f"{note['reason_zh']}", note.get("reason_en")])
+    for item in result.unmatched.get("unit_without_top_leader", []):
+        rows.append(["受影响", "UNIT_WITHOUT_TOP_LEADER", None, None, "单位", item["unit"], None,
+                     f"{item['year']}年度“{item['unit']}”触发 {item['code']}（规则 {item['rule_id']}），"
+                     f"但干部名册中该单位当年没有党政一把手，后果无法落到人，请人工处理",
+                     f"{item['unit']} ({item['year']}) triggered {item['code']} ({item['rule_id']}) but has no "
+                     f"top leader on the roster that year; handle by hand"])
     for item in result.unmatched.get("skipped_rows_unattributed", []):
         rows.append(["受影响", "SKIPPED_ROW_UNATTRIBUTED", item["sheet"], item["row"], None, None, None,
                      "该行的年度或编号无法识别，无法判断影响哪些干部的结果，请人工核对",

@@ -15,15 +15,22 @@ in tests/test_runtime.py:
 * exceptions inside actions are stored, not raised → our action records them and
   we re-raise after every call; we also check the session's `exception` slot;
 * an action with two parameters is taken as asynchronous → actions take one;
-* a bare `+m.x` catch-all refires forever → every rule is anchored on `_scope`.
+* a bare `+m.x` catch-all refires forever → every rule is anchored on `_scope`;
+* its JSON parser rejects a number with an exponent but no decimal point (`1e-05`,
+  `1e+16`: error 204, measured here), which is how json.dumps writes such floats
+  → facts are encoded here, every float with a decimal point, and handed over as text.
 """
 from __future__ import annotations
 
 import itertools
+import json
+import math
+import types
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import durable.engine as durable_engine
+import durable_rules_engine
 
 
 class RuntimeFailure(RuntimeError):
@@ -99,6 +106,8 @@ class Session:
             self._host.register_rulesets({name: definition})
         except Exception as exc:  # durable reports a bad definition as a bare error code
             raise RuntimeFailure(f"durable_rules rejected the compiled ruleset: {exc}") from exc
+        ruleset = self._host.get_ruleset(name)
+        ruleset.assert_fact = types.MethodType(_assert_encoded, ruleset)
         return name
 
     def _assert_one(self, name: str, scope: str, index: int, record: dict[str, Any]) -> None:
@@ -115,6 +124,34 @@ class Session:
         if state.get("exception"):
             raise RuntimeFailure(f"rule action failed: {state['exception']}")
         self._host.delete_state(name, sid)
+
+
+def encode_number(value: float) -> str:
+    """A float as durable_rules' parser accepts it: always with a decimal point."""
+    if not math.isfinite(value):
+        raise RuntimeFailure(f"cannot evaluate a non-finite number ({value!r})")
+    text = repr(value)
+    if "e" in text and "." not in text.split("e")[0]:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def encode_fact(fact: dict[str, Any]) -> str:
+    """JSON for one flat fact (text, true/false, numbers), floats via encode_number."""
+    parts = []
+    for key, value in fact.items():
+        if isinstance(value, float):
+            encoded = encode_number(value)
+        else:
+            encoded = json.dumps(value, ensure_ascii=False)
+        parts.append(f"{json.dumps(key, ensure_ascii=False)}:{encoded}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _assert_encoded(self: Any, fact: dict[str, Any]) -> Any:
+    # Replaces Ruleset.assert_fact (which json.dumps the fact) on our rulesets only.
+    return self._handle_result(durable_rules_engine.assert_fact(self._handle, encode_fact(fact)), fact)
 
 
 def _recorder(key: str, fired: set, errors: list[str]) -> Callable[[Any], None]:

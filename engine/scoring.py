@@ -43,11 +43,11 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
     years = sorted(set(years)) if years else available[-1:]
     unknown = [y for y in years if y not in available]
     if unknown:
-        raise InputError(workbook.issues + [_no_year(unknown, available)])
+        raise YearNotInWorkbook(unknown, available)
     records = {scope: [_native(r) for r in frame[frame["year"].isin(years)].to_dict("records")]
                for scope, frame in facts.items()}
     run = evaluate_records(scorecard, records, set(workbook.tables))
-    results, unmatched = assemble(scorecard, run)
+    results, unmatched = assemble(scorecard, run, set(workbook.tables))
     _note_skipped_rows(workbook, results, unmatched)
     return RunResult(
         scorecard=scorecard.definition.id,
@@ -90,7 +90,8 @@ def _native(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def assemble(scorecard: Scorecard, run: RunOutcome) -> tuple[list[LeaderResult], dict[str, list[dict[str, Any]]]]:
+def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str]
+             ) -> tuple[list[LeaderResult], dict[str, list[dict[str, Any]]]]:
     """Attach every firing to its leader-year (unit-level ones to the unit's 一把手), then group."""
     leaders = {(r.record["year"], r.record["leader_id"]): r.record for r in run.outcomes["leader_year"]}
     tops: dict[tuple[int, str], list[str]] = {}
@@ -122,7 +123,7 @@ def assemble(scorecard: Scorecard, run: RunOutcome) -> tuple[list[LeaderResult],
         scope = scorecard.rule(key[2]).rule.scope
         by_leader.setdefault((key[0], key[1]), []).append(_consequence(groups[key], SCOPES[scope]))
     results = [leader_result(out, by_leader.get((out.record["year"], out.record["leader_id"]), []),
-                             run.not_evaluated, scorecard)
+                             run.not_evaluated, scorecard, sheets_present)
                for out in run.outcomes["leader_year"]]
     return results, unmatched
 
@@ -134,7 +135,7 @@ def _portfolio_row(rec: dict[str, Any], leaders: dict) -> dict[str, Any]:
 
 
 def leader_result(outcome: Outcome, consequences: list[Consequence], family_notes: list[dict[str, str]],
-                  scorecard: Scorecard) -> LeaderResult:
+                  scorecard: Scorecard, sheets_present: set[str]) -> LeaderResult:
     rec = outcome.record
     scores: dict[str, Any] = {name: rec.get(name) for name in SCORE_FACTS}
     scores["five_reinforcements"] = _five(rec)
@@ -145,7 +146,7 @@ def leader_result(outcome: Outcome, consequences: list[Consequence], family_note
         year=int(rec["year"]),
         scores=scores,
         consequences=consequences,
-        not_evaluated=family_notes + window_notes(rec),
+        not_evaluated=family_notes + window_notes(rec, sheets_present),
     )
 
 
@@ -185,6 +186,11 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec)
             facts["matched_keywords"] = sorted({w for row in detail["rows"] for w in row["matched"]})
     if firing.derived:
         detail["derived_from"] = firing.derived
+        # The numbers behind a concluded fact belong to "the numbers that made it fire" (SPEC 5).
+        for chain in firing.derived.values():
+            for name, value in chain["facts"].items():
+                facts.setdefault(name, value)
+        facts = dict(sorted(facts.items()))
     return Consequence(
         code=then.code, rule_id=firing.rule.id, label=then.label, severity=then.severity,
         subject=then.subject, clauses=firing.clauses, facts=facts,
@@ -256,14 +262,14 @@ def _no_roster() -> InputIssue:
     )
 
 
-def _no_year(unknown: list[int], available: list[int]) -> InputIssue:
-    return InputIssue(
-        code="YEAR_NOT_IN_WORKBOOK", severity="error", sheet="干部名册", value=",".join(map(str, unknown)),
-        expected="、".join(map(str, available)),
-        message_zh=f"【YEAR_NOT_IN_WORKBOOK】干部名册中没有 {'、'.join(map(str, unknown))} 年度的数据；"
-                   f"可选年度：{'、'.join(map(str, available))}。",
-        message_en=f"[YEAR_NOT_IN_WORKBOOK] no roster rows for {unknown}; available: {available}.",
-    )
+class YearNotInWorkbook(ValueError):
+    """--year asked for a year the roster does not have: a usage problem, not bad data."""
+
+    def __init__(self, unknown: list[int], available: list[int]):
+        self.unknown, self.available = unknown, available
+        super().__init__(f"【YEAR_NOT_IN_WORKBOOK】干部名册中没有 {'、'.join(map(str, unknown))} 年度的数据；"
+                         f"可选年度：{'、'.join(map(str, available))}。/ no roster rows for {unknown}; "
+                         f"available: {available}.")
 
 
 def to_json(result: RunResult) -> str:

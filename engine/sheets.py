@@ -14,6 +14,7 @@ class Kind(str, Enum):
 
     YEAR = "year"            # int, 1990..2100
     TEXT = "text"            # str, stripped
+    UNIT = "unit"            # str, stripped, and white space inside removed (units are matched across sheets)
     ID = "id"                # str; numbers typed as 1001 or 1001.0 become "1001"
     FLAG = "flag"            # bool from 是/否 (Y/N/✓/√/× noted)
     DATE = "date"            # datetime.date
@@ -58,7 +59,7 @@ class SheetSpec:
 
 _YEAR = ColumnSpec("年度", "year", Kind.YEAR, help_zh="考核年度，四位整数，如 2025")
 _LEADER = ColumnSpec("干部编号", "leader_id", Kind.ID, help_zh="干部唯一编号，与干部名册一致")
-_UNIT = ColumnSpec("单位", "unit", Kind.TEXT, help_zh="单位全称，与干部名册一致")
+_UNIT = ColumnSpec("单位", "unit", Kind.UNIT, help_zh="单位全称，与干部名册一致（名称中的空格会被去除）")
 _UNIT_TYPE = ColumnSpec("单位类别", "unit_type", Kind.CHOICE, choices=UNIT_TYPES,
                         help_zh="乡镇 / 县直单位 / 其他")
 _RANK = ColumnSpec("名次", "rank", Kind.RANK, help_zh="名次，1 为最好；并列名次相同")

@@ -27,6 +27,7 @@ _MIN_DATA_WIDTH = 12
 KIND_ZH: dict[Kind, str] = {
     Kind.YEAR: "年度：四位整数（1990–2100）",
     Kind.TEXT: "文本",
+    Kind.UNIT: "单位名称：各工作表须一致，名称中的空格会被去除",
     Kind.ID: "编号：按文本处理（1001 与 1001.0 视为同一编号）",
     Kind.FLAG: "是/否",
     Kind.DATE: "日期，如 2025-03-15",

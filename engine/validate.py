@@ -76,6 +76,7 @@ EXPECTED: dict[Kind, tuple[str, str]] = {
     Kind.YEAR: (f"{YEAR_MIN}–{YEAR_MAX} 之间的四位整数年份，如 2025",
                 f"a four-digit year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2025"),
     Kind.TEXT: (f"不超过 {TEXT_MAX_CHARS} 字的文本", f"text of at most {TEXT_MAX_CHARS} characters"),
+    Kind.UNIT: ("单位名称（不含空格）", "a unit name (spaces are removed)"),
     Kind.ID: ("干部编号（文本或整数）", "a leader id (text or whole number)"),
     Kind.FLAG: ("“是”或“否”", "是 (yes) or 否 (no)"),
     Kind.DATE: ("日期，如 2024-03-05", "a date, e.g. 2024-03-05"),
@@ -242,6 +243,18 @@ def norm_text(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     return display_value(raw), _NONE
 
 
+_INNER_SPACE = re.compile(r"[\s\u00a0\u3000\u200b-\u200d\ufeff]+")
+
+
+def norm_unit(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
+    """A unit name is a key across sheets: “城关　镇” and “城关镇” are one unit, and we say so."""
+    value, notes = norm_text(raw)
+    if isinstance(value, str) and _INNER_SPACE.search(value):
+        joined = _INNER_SPACE.sub("", value)
+        return joined, tuple(notes) + (("UNIT_SPACES_REMOVED", {"normalised": joined}),)
+    return value, notes
+
+
 def norm_id(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     kind = type(raw)
     if kind is str:
@@ -363,13 +376,19 @@ def norm_date(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     return _bad_date("（不能是时间或 是/否）", " (not a time of day or TRUE/FALSE)")
 
 
+# Plausibility limits (software limits, not scoring rules): a single card row is a few
+# points (the card's thresholds are 4–14 a year), an expenditure far below a trillion 元.
+POINTS_MAX = 100.0
+AMOUNT_MAX = 1e12
+
+
 def _two_decimals(x: float) -> bool:
     scaled = x * 100
     return abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled))
 
 
 def norm_points(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
-    if type(raw) is float and 0 < raw < math.inf and _two_decimals(raw):
+    if type(raw) is float and 0 < raw <= POINTS_MAX and _two_decimals(raw):
         return raw, _NONE
     value, notes = _numeric(raw, "NOT_A_NUMBER")
     if _done(value):
@@ -378,13 +397,15 @@ def norm_points(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
         return _bad("NOT_A_NUMBER")
     if value <= 0:
         return _bad("NEGATIVE_POINTS")
+    if value > POINTS_MAX:
+        return _bad("VALUE_TOO_LARGE", limit=number_text(POINTS_MAX))
     if not _two_decimals(value):
         return _bad("TOO_MANY_DECIMALS")
     return _finish(value, notes)
 
 
 def norm_amount(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
-    if type(raw) is float and 0 <= raw < math.inf:
+    if type(raw) is float and 0 <= raw <= AMOUNT_MAX:
         return raw, _NONE
     value, notes = _numeric(raw, "NOT_A_NUMBER")
     if _done(value):
@@ -393,6 +414,8 @@ def norm_amount(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
         return _bad("NOT_A_NUMBER")
     if value < 0:
         return _bad("NEGATIVE_AMOUNT")
+    if value > AMOUNT_MAX:
+        return _bad("VALUE_TOO_LARGE", limit=number_text(AMOUNT_MAX))
     return _finish(value, notes)
 
 
@@ -473,7 +496,7 @@ def norm_score_or_grade(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
 Normaliser = Callable[[Any], tuple[Any, tuple[Problem, ...]]]
 
 _BY_KIND: dict[Kind, Normaliser] = {
-    Kind.YEAR: norm_year, Kind.TEXT: norm_text, Kind.ID: norm_id, Kind.FLAG: norm_flag,
+    Kind.YEAR: norm_year, Kind.TEXT: norm_text, Kind.UNIT: norm_unit, Kind.ID: norm_id, Kind.FLAG: norm_flag,
     Kind.DATE: norm_date, Kind.POINTS: norm_points, Kind.AMOUNT: norm_amount,
     Kind.RANK: norm_rank, Kind.ROUND: norm_round, Kind.SCORE_OR_GRADE: norm_score_or_grade,
 }

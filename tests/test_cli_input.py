@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from engine.cli import main
-from wbtools import ANNUAL, DEDUCTIONS, ROSTER, deduction_row, make_workbook, roster_row
+from wbtools import ANNUAL, DEDUCTIONS, EXPENDITURES, ROSTER, deduction_row, make_workbook, roster_row
 
 
 def _roster(*rows):
@@ -170,3 +170,26 @@ def test_tie_rule_is_a_parameter(tmp_path):
     assert [sorted(c["code"] for c in by_id[f"30{i}"]["consequences"]) for i in (3, 4)] == \
         [["ELIMINATION_ADJUST_POST"], ["ELIMINATION_ADJUST_POST"]]
     assert main(["run", str(tmp_path / "input.xlsx"), "--set", "ranking.tie_position=nonsense"]) == 3
+
+
+def test_a_failed_run_warns_about_an_earlier_report(tmp_path, capsys):
+    book = _three_year_card(tmp_path, 2)
+    assert main(["run", str(book)]) == 0
+    _three_year_card(tmp_path)  # the same file, now with a bad cell
+    capsys.readouterr()
+    assert main(["run", str(book)]) == 1
+    assert "是以前运行的结果，不是本次结果" in capsys.readouterr().err
+
+
+def test_set_reads_exponent_numbers(tmp_path):
+    from engine.cli import _parse_set
+
+    assert _parse_set(("countersign.amount=1e4", "card.withhold_bonus=6", "x.y=[1, 2]", "a.b=abc")) == \
+        {"countersign.amount": 10000.0, "card.withhold_bonus": 6, "x.y": [1, 2], "a.b": "abc"}
+
+
+def test_implausible_amount_is_an_input_error(tmp_path, capsys):
+    book = make_workbook(tmp_path, {"干部名册": _roster(roster_row(2024, "1001")),
+                                    "大额支出": [EXPENDITURES, [2024, "甲镇", None, 1e16, "工程款", "否"]]})
+    assert main(["run", str(book)]) == 1
+    assert "VALUE_TOO_LARGE" in capsys.readouterr().err

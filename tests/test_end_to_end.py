@@ -140,7 +140,7 @@ def test_unknown_parameter_is_a_rule_problem(tmp_path, capsys):
 def test_year_not_in_workbook(tmp_path, capsys):
     book = tmp_path / "s.xlsx"
     shutil.copy(SAMPLE, book)
-    assert main(["run", str(book), "--year", "2019"]) == 1
+    assert main(["run", str(book), "--year", "2019"]) == 2
     assert "YEAR_NOT_IN_WORKBOOK" in capsys.readouterr().err
     assert not (tmp_path / "s_results.json").exists()
 

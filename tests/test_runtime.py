@@ -119,3 +119,20 @@ def test_a_million_records_none_lost_to_id_collisions():
     fired = Session().run([AWARDS], records)
     assert len(fired) == sum(1 for r in records if r["p"] >= 4) == 636_363
     assert fired[0] == (4, "awards") and fired[-1] == (999_998, "awards")  # 999,999 % 11 == 0
+
+
+@pytest.mark.parametrize(("value", "fires"), [(1e-05, False), (1e16, True), (1.5e16, True), (0.00001, False),
+                                              (4.0, True), (3.99, False)])
+def test_numbers_json_writes_with_an_exponent_are_evaluated(value, fires):
+    # durable_rules' parser rejects 1e-05 / 1e+16 (error 204); the wrapper encodes them as 1.0e-05.
+    assert Session().run([AWARDS], [{"p": value}]) == ([(0, "awards")] if fires else [])
+
+
+def test_number_encoding():
+    from engine.runtime import encode_fact, encode_number
+
+    assert [encode_number(v) for v in (1e-05, 1e16, 2.5, 1.5e16)] == ["1.0e-05", "1.0e+16", "2.5", "1.5e+16"]
+    assert encode_fact({"name": "王\"建国", "p": 1e-05, "n": 3, "b": True}) == \
+        '{"name":"王\\"建国","p":1.0e-05,"n":3,"b":true}'
+    with pytest.raises(RuntimeFailure, match="non-finite"):
+        encode_number(float("nan"))

@@ -609,6 +609,27 @@ def test_whitespace_trimmed(tmp_path):
     assert book.tables["deductions"]["item"].tolist() == ["违规公务接待"]
 
 
+@covers("UNIT_SPACES_REMOVED")
+def test_unit_spaces_removed(tmp_path):
+    # “城关　镇” on the roster and “城关镇” in the ranking are one unit, and the note says so.
+    book = read_workbook(make_workbook(tmp_path, {
+        "干部名册": [ROSTER, roster_row(2024, "1001", unit="城关\u3000镇")],
+        "综合考核排名": [ANNUAL, [2024, "城关镇", "乡镇", 1]],
+    }))
+    issue = only(book.issues, "UNIT_SPACES_REMOVED")
+    assert cell_of(issue) == ("UNIT_SPACES_REMOVED", "干部名册", 2, "单位", "城关\u3000镇")
+    assert "城关镇" in issue.message_zh
+    assert book.tables["roster"]["unit"].tolist() == ["城关镇"]
+
+
+@covers("VALUE_TOO_LARGE")
+def test_value_too_large(tmp_path):
+    book = read_workbook(card(tmp_path, deduction_row(points=1e307), deduction_row(points=100.5)), lenient=True)
+    found = [cell_of(i) for i in book.issues if i.code == "VALUE_TOO_LARGE"]
+    assert [f[:4] for f in found] == [("VALUE_TOO_LARGE", "廉政监督卡", 2, "扣分"), ("VALUE_TOO_LARGE", "廉政监督卡", 3, "扣分")]
+    assert "超过上限 100" in only([i for i in book.issues if i.row == 3], "VALUE_TOO_LARGE").message_zh
+
+
 @covers("FLAG_NORMALISED")
 @pytest.mark.parametrize("typed, shown, value", [
     ("Y", "Y", True), ("n", "n", False), ("Yes", "Yes", True), ("NO", "NO", False), ("✓", "✓", True),
@@ -688,6 +709,7 @@ def test_every_code_is_documented_and_renders():
                                                 "other_value", "required", "required_en", "first_row",
                                                 "length", "range", "other_rows", "key_columns",
                                                 "key_columns_en", "year", "rows", "unit", "roster_type",
-                                                "others", "group", "group_en", "better", "normalised")})
+                                                "others", "group", "group_en", "better", "normalised",
+                                                "limit")})
         assert issue.message_zh.startswith(f"【{code}】") and issue.message_en.startswith(f"[{code}] ")
         assert "{" not in issue.message_zh and "{" not in issue.message_en
