@@ -137,8 +137,15 @@ def encode_number(value: float) -> str:
     return text
 
 
+def _plain(value: Any) -> bool:
+    # repr() uses an exponent only below 1e-4 or from 1e16 up; nan/inf are not plain either.
+    return type(value) is not float or value == 0 or 1e-4 <= abs(value) < 1e16
+
+
 def encode_fact(fact: dict[str, Any]) -> str:
     """JSON for one flat fact (text, true/false, numbers), floats via encode_number."""
+    if all(_plain(v) for v in fact.values()):
+        return json.dumps(fact, ensure_ascii=False, separators=(",", ":"))  # the common, fast path
     parts = []
     for key, value in fact.items():
         if isinstance(value, float):
