@@ -166,7 +166,8 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
     if isinstance(rule.rule.then, ConcludeAction):
         out.record[rule.concludes] = True
         out.because[rule.concludes] = {
-            "rule_id": rule.id, "clauses": firing.clauses, "facts": firing.facts, "parameters": firing.parameters,
+            "rule_id": rule.id, "meaning": rule.rule.then.meaning, "clauses": firing.clauses,
+            "facts": firing.facts, "parameters": firing.parameters,
         }
     out.firings.append(firing)
 

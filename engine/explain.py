@@ -28,8 +28,9 @@ _MEANINGS.update({"count": "命中的记录数", "amount_total": "命中记录�
                   "portfolio_raw": "分管事项原文", "matched_keywords": "命中的关键词"})
 
 
-def _fact_line(name: str, value: Any) -> str:
-    meaning = _MEANINGS.get(name, "由规则推出的结论")
+def _fact_line(name: str, value: Any, concluded: dict[str, str] | None = None) -> str:
+    meaning = (_MEANINGS.get(name) or (concluded or {}).get(name)
+               or ("由规则推出的结论：得出它的规则未成立" if value is False else "由规则推出的结论"))
     return f"      {name} = {_fmt(value)}    （{meaning}）"
 
 
@@ -50,7 +51,9 @@ def explain_leader(result: RunResult, leader: LeaderResult) -> str:
         clauses = f"（条款：{'、'.join(c.clauses)}）" if c.clauses else ""
         lines.append(f"  ▶ {c.code} {c.label} — 规则 {c.rule_id}{clauses}")
         lines.append("    依据的事实：")
-        lines += [_fact_line(k, v) for k, v in c.facts.items()]
+        concluded = {f: f"由规则 {chain['rule_id']} 得出：{chain.get('meaning', '')}"
+                     for f, chain in c.detail.get("derived_from", {}).items()}
+        lines += [_fact_line(k, v, concluded) for k, v in c.facts.items()]
         for fact, chain in c.detail.get("derived_from", {}).items():
             lines.append(f"    其中 {fact} 由规则 {chain['rule_id']}（条款 {'、'.join(chain['clauses'])}）得出，依据：")
             lines += ["  " + _fact_line(k, v) for k, v in chain["facts"].items()]
