@@ -20,7 +20,16 @@ from .conditions import ConditionError, Const, Node, check_params, names_in, par
 from .facts import CATALOGUE, fact_types
 from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
-PROJECT_ROOT = Path(os.environ.get("SCORECARD_HOME", Path(__file__).resolve().parent.parent)).resolve()
+def _project_root() -> Path:
+    """Where rules/ and scorecards/ live: $SCORECARD_HOME, else the checkout this package sits
+    in (the editable install the README uses), else the current folder."""
+    if os.environ.get("SCORECARD_HOME"):
+        return Path(os.environ["SCORECARD_HOME"]).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "rules").is_dir() else Path.cwd().resolve()
+
+
+PROJECT_ROOT = _project_root()
 RULES_DIR = PROJECT_ROOT / "rules"
 SOURCES_DIR = RULES_DIR / "sources"
 SCORECARDS_DIR = PROJECT_ROOT / "scorecards"
