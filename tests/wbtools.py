@@ -51,12 +51,9 @@ def make_workbook(directory: Path, sheets: dict[str, Rows], name: str = "input.x
     """Write `sheets` (name -> rows incl. header) as an .xlsx; returns its path.
 
     Values starting with "=" are written as formulas (openpyxl stores no cached value)."""
-    book = Workbook()
-    book.remove(book.active)
-    for sheet_name, rows in sheets.items():
-        ws = book.create_sheet(sheet_name)
-        for row in rows:
-            ws.append(list(row))
+    book = _book(sheets)
+    for sheet_name in sheets:
+        ws = book[sheet_name]
         if sheet_name in hidden:
             ws.sheet_state = "hidden"
         for ref in (merged or {}).get(sheet_name, []):
@@ -138,13 +135,18 @@ def xls_ole_bytes() -> bytes:
     return header_ + directory + b"\x00" * 1024
 
 
-def xlsx_bytes(sheets: dict[str, Rows]) -> bytes:
+def _book(sheets: dict[str, Rows]) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     for sheet_name, rows in sheets.items():
         ws = book.create_sheet(sheet_name)
         for row in rows:
             ws.append(list(row))
+    return book
+
+
+def xlsx_bytes(sheets: dict[str, Rows]) -> bytes:
+    book = _book(sheets)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
