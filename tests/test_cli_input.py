@@ -193,3 +193,25 @@ def test_implausible_amount_is_an_input_error(tmp_path, capsys):
                                     "大额支出": [EXPENDITURES, [2024, "甲镇", None, 1e16, "工程款", "否"]]})
     assert main(["run", str(book)]) == 1
     assert "VALUE_TOO_LARGE" in capsys.readouterr().err
+
+
+def test_five_reinforcements_grades_and_numbers_mixed(tmp_path):
+    from wbtools import FIVE
+
+    book = make_workbook(tmp_path, {
+        "干部名册": _roster(roster_row(2025, "1001"), roster_row(2025, "1002", unit="乙镇", name="李四")),
+        "五个强化": [FIVE, [2025, "1001", "好", 88, "差", "较好", 59.99], [2025, "1002", 60, "一般", 70, "好", 95]],
+    })
+    out = tmp_path / "r.json"
+    assert main(["run", str(book), "--json", str(out), "--out", str(tmp_path / "r.xlsx")]) == 0
+    by_id = {r["leader_id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    first = by_id["1001"]
+    # 差 = 50 and 59.99 are below 60; weighted = 0.2 × (95 + 88 + 50 + 85 + 59.99) = 75.6 (two decimals)
+    assert first["scores"]["five_reinforcements"] == {
+        "weighted": 75.6, "dimensions": {"loyalty": 95.0, "implementation": 88.0, "development": 50.0,
+                                         "accountability": 85.0, "integrity": 59.99}}
+    (talk,) = first["consequences"]
+    assert (talk["code"], talk["clauses"]) == ("TALK_REMINDER", ["development", "integrity"])
+    assert talk["facts"] == {"five_development": 50.0, "five_integrity": 59.99}
+    assert by_id["1002"]["consequences"] == []  # exactly 60 is not below 60
+    assert by_id["1002"]["scores"]["composite"] is None  # no card sheet: the deduction part is missing
