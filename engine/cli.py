@@ -29,16 +29,50 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temp path beside target; rename into place only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; colleagues on a share must read it
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class OutputError(Exception):
+    """An output cannot be written where it was asked to go: the user's to fix, not a bug."""
+
+    def __init__(self, target: Path, exc: OSError):
+        self.target = target
+        super().__init__(f"无法写入 {target}：{exc.strerror or exc} / cannot write {target}: {exc.strerror or exc}")
+
+
+def _write_issue_file(issues: list, workbook: Path, lang: str) -> None:
+    """The 数据问题.xlsx beside the input; if that folder is read-only, say so and go on."""
+    from .workbook import write_issues_xlsx
+
+    issues_path = workbook.with_name(f"{workbook.stem}_数据问题.xlsx")
+    try:
+        with atomic_path(issues_path) as tmp:
+            write_issues_xlsx(issues, tmp)
+    except OutputError as exc:
+        _echo_err(f"（问题清单未能写入文件：{exc}）" if lang == "zh" else f"(problem list not written: {exc})")
+        return
+    _echo_err(f"问题清单已写入 {issues_path}" if lang == "zh" else f"the problem list is in {issues_path}")
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -100,7 +134,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
     """Score WORKBOOK and write the Excel report and JSON results next to it."""
     from .report import write_report
     from .scoring import score, to_json
-    from .workbook import format_issues, read_workbook, write_issues_xlsx
+    from .workbook import format_issues, read_workbook
 
     out = out or workbook.with_name(f"{workbook.stem}_评分结果.xlsx")
     json_path = json_path or workbook.with_name(f"{workbook.stem}_results.json")
@@ -112,20 +146,21 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
         book = read_workbook(workbook, lenient=lenient)
         result = score(book, scorecard, years=list(years) or None)
     except InputError as exc:
-        issues_path = workbook.with_name(f"{workbook.stem}_数据问题.xlsx")
-        with atomic_path(issues_path) as tmp:
-            write_issues_xlsx(exc.issues, tmp)
         _echo_err(format_issues(exc.issues, lang))
-        _echo_err(f"输入数据有问题，未生成报告；问题清单已写入 {issues_path}" if lang == "zh"
-                  else f"input problems: no report written; the list is in {issues_path}")
+        _echo_err("输入数据有问题，未生成报告。" if lang == "zh" else "input problems: no report written.")
+        _write_issue_file(exc.issues, workbook, lang)
         _warn_stale(out, json_path, lang)
+        exc.shown = True
         raise
     with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
         tmp_json.write_text(to_json(result), encoding="utf-8")
         write_report(result, tmp_xlsx)
     notes = sum(1 for i in result.input_issues if i.severity == "note")
+    errors = sum(1 for i in result.input_issues if i.severity == "error")
+    skipped = sum(len(rows) for rows in book.skipped_rows.values())
     fired = sum(len(r.consequences) for r in result.results)
-    click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果，{notes} 条数据提示；"
+    lenient_part = f"{errors} 个错误（宽松模式跳过 {skipped} 行，见报告“数据问题”），" if errors or skipped else ""
+    click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果，{lenient_part}{notes} 条数据提示；"
                f"报告 {out}；JSON {json_path}")
 
 
@@ -136,7 +171,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
 def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
     """Check WORKBOOK only: list every problem and note; write 数据问题.xlsx beside it if any."""
-    from .workbook import format_issues, read_workbook, write_issues_xlsx
+    from .workbook import format_issues, read_workbook
 
     try:
         issues = read_workbook(workbook, lenient=lenient).issues
@@ -150,9 +185,9 @@ def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
     else:
         click.echo("未发现问题。/ No problems found.")
     if issues:
-        with atomic_path(workbook.with_name(f"{workbook.stem}_数据问题.xlsx")) as tmp:
-            write_issues_xlsx(issues, tmp)
+        _write_issue_file(issues, workbook, lang)
     if failed:
+        failed.shown = True
         raise failed
 
 
@@ -275,8 +310,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except click.exceptions.Abort:
         return EXIT_USAGE
-    except InputError:
+    except InputError as exc:
+        if not getattr(exc, "shown", False):  # explain, diff, sweep: list the problems too
+            from .workbook import format_issues
+
+            _echo_err(format_issues(exc.issues))
+            _echo_err("输入数据有问题。/ input problems.")
         return EXIT_INPUT
+    except OutputError as exc:
+        _echo_err(str(exc))
+        return EXIT_USAGE
     except YearNotInWorkbook as exc:
         _echo_err(f"用法错误 / usage: {exc}")
         return EXIT_USAGE

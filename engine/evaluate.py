@@ -113,8 +113,8 @@ def _mark_not_evaluated(notes: list[dict[str, str]], rule: LoadedRule, missing: 
     sheets = "、".join(SHEET_LABELS.get(s, s) for s in sorted(missing))
     note = {
         "family": rule.rule.family,
-        "reason_zh": f"工作簿中没有“{sheets}”工作表，该类规则未评估",
-        "reason_en": f"sheet(s) {', '.join(sorted(missing))} absent: rule family not evaluated",
+        "reason_zh": f"工作簿中没有“{sheets}”的数据（工作表缺失或只有表头），该类规则未评估",
+        "reason_en": f"no data in {', '.join(sorted(missing))} (sheet absent or header only): not evaluated",
     }
     if note not in notes:
         notes.append(note)
@@ -147,7 +147,7 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
     nodes = dict(rule.clauses)
 
     facts: set[str] = {"is_top"} if _top_only(rule) else set()
-    facts |= set(SCOPES[rule.rule.scope].context)
+    facts |= set(SCOPES[rule.rule.scope].context) | set(rule.rule.show)
     used_params: set[str] = set(getattr(rule.rule.then, "carry", []))
     for clause in clauses:
         f, p = names_in(nodes[clause])

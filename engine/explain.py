@@ -39,8 +39,24 @@ def _row_line(row: dict[str, Any]) -> str:
     return f"      工作表“{row['sheet']}”第{row['row']}行：{rest}"
 
 
+_PROVENANCE = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}
+
+
+def _param_line(name: str, value: Any, params: dict[str, Any], indent: str = "    ") -> str:
+    p = params.get(name)
+    kind = _PROVENANCE.get(p.provenance, "") if p else ""
+    return f"{indent}参数 {name} = {_fmt(value)}（{kind}：{p.citation if p else ''}）"
+
+
+def _typed_grades(leader: LeaderResult) -> dict[str, str]:
+    five = leader.scores.get("five_reinforcements") or {}
+    return {f"five_{dim}": grade for dim, grade in (five.get("grades") or {}).items()}
+
+
 def explain_leader(result: RunResult, leader: LeaderResult) -> str:
     params = {p.name: p for p in result.parameters}
+    clause_labels = {rule.id: rule.clauses for rule in result.rules}
+    grades = _typed_grades(leader)
     lines = [f"{leader.year}年度 {leader.name}（{leader.leader_id}） {leader.unit} {leader.title}"
              f"{' · 党政一把手' if leader.is_top else ''}"]
     scores = "，".join(f"{k}={_fmt(v)}" for k, v in leader.scores.items() if v is not None)
@@ -48,20 +64,22 @@ def explain_leader(result: RunResult, leader: LeaderResult) -> str:
     if not leader.consequences:
         lines.append("  未触发任何后果。")
     for c in leader.consequences:
-        clauses = f"（条款：{'、'.join(c.clauses)}）" if c.clauses else ""
+        labels = clause_labels.get(c.rule_id, {})
+        clauses = f"（条款：{'、'.join(labels.get(n, n) for n in c.clauses)}）" if c.clauses else ""
         lines.append(f"  ▶ {c.code} {c.label} — 规则 {c.rule_id}{clauses}")
         lines.append("    依据的事实：")
         concluded = {f: f"由规则 {chain['rule_id']} 得出：{chain.get('meaning', '')}"
                      for f, chain in c.detail.get("derived_from", {}).items()}
-        lines += [_fact_line(k, v, concluded) for k, v in c.facts.items()]
+        for k, v in c.facts.items():
+            line = _fact_line(k, v, concluded)
+            if k in grades:  # typed as a grade: say so, the grade map is among the parameters below
+                line = line[:-1] + f"；填写为等次“{grades[k]}”，按参数 five.grades 换算）"
+            lines.append(line)
         for fact, chain in c.detail.get("derived_from", {}).items():
             lines.append(f"    其中 {fact} 由规则 {chain['rule_id']}（条款 {'、'.join(chain['clauses'])}）得出，依据：")
             lines += ["  " + _fact_line(k, v) for k, v in chain["facts"].items()]
-            lines += [f"        参数 {k} = {_fmt(v)}" for k, v in chain["parameters"].items()]
-        for name, value in c.parameters.items():
-            p = params.get(name)
-            kind = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}.get(p.provenance, "") if p else ""
-            lines.append(f"    参数 {name} = {_fmt(value)}（{kind}：{p.citation if p else ''}）")
+            lines += [_param_line(k, v, params, "        ") for k, v in chain["parameters"].items()]
+        lines += [_param_line(name, value, params) for name, value in c.parameters.items()]
         if c.detail.get("rows"):
             lines.append("    依据的记录：")
             lines += [_row_line(row) for row in c.detail["rows"]]

@@ -109,6 +109,9 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("image_rank", "number", "image_ranking", "本批次测评名次", "形象测评.名次", "image_round"),
     FactSpec("image_count", "number", "image_ranking", "本批次参加测评的单位数 N", "该年度该批次的行数", "image_round"),
     FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1（并列规则同 ranking.tie_position）", "image_round"),
+    FactSpec("image_prev_round", "text", "image_ranking", "上一批次是哪一批",
+             "如“2024年第2批次”；第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次",
+             "image_round"),
     FactSpec("image_bottom_prev_round", "number", "image_ranking", "上一批次倒数位次",
              "上一批次：第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次；"
              "单位未参加上一批次时为空", "image_round"),
@@ -252,6 +255,12 @@ def window_notes(row: dict[str, Any], sheets_present: set[str] | frozenset[str] 
     """Why a window or a ranking could not be used (SPEC 2 and 6: say why, never silently 0)."""
     notes = _ranking_notes(row) if "annual_ranking" in sheets_present else []
     year = int(row["year"])
+    if "five_reinforcements" in sheets_present and row.get("five_weighted") is None:
+        notes.append({
+            "family": "five",
+            "reason_zh": f"“五个强化”工作表中没有本人{year}年度的完整评价，五个强化未评估",
+            "reason_en": f"no complete five-reinforcements row for {year}: not evaluated",
+        })
     if row.get("deduction_points") is None:
         return notes
     if row.get("deduction_points_2y") is None:
@@ -302,7 +311,7 @@ def five_score(value: Any, grades: dict[str, float]) -> float | None:
 
 
 def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str, Any]) -> pd.DataFrame:
-    cols: dict[str, list[Any]] = {name: [] for name in FIVE_NAMES + ("five_weighted",)}
+    cols: dict[str, list[Any]] = {name: [] for name in FIVE_NAMES + ("five_weighted", "__five_grades")}
     by_key = {}
     if five is not None:
         grades = params.get("five.grades", {})
@@ -310,9 +319,11 @@ def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str,
         for row in five.to_dict("records"):
             scores = [five_score(row[d.en], grades) for d in FIVE_DIMENSIONS]
             weighted = None if None in scores else round(sum(w * x for w, x in zip(weights, scores)), 2)
-            by_key[(row["year"], row["leader_id"])] = scores + [weighted]
+            # The grades as typed, for the explanation (a "__" column is never a fact the rules see).
+            typed = {d.en: row[d.en] for d in FIVE_DIMENSIONS if isinstance(row[d.en], str)}
+            by_key[(row["year"], row["leader_id"])] = scores + [weighted, typed or None]
     for key in zip(base["year"], base["leader_id"]):
-        values = by_key.get(key, [None] * 6)
+        values = by_key.get(key, [None] * 7)
         for name, value in zip(cols, values):
             cols[name].append(value)
     for name, values in cols.items():
@@ -356,7 +367,8 @@ def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _image_rounds(image: pd.DataFrame | None, tie_rule: str = TIE_RULES[0]) -> pd.DataFrame:
-    columns = ["year", "unit", "image_round", "image_rank", "image_count", "image_bottom", "image_bottom_prev_round"]
+    columns = ["year", "unit", "image_round", "image_rank", "image_count", "image_bottom", "image_prev_round",
+               "image_bottom_prev_round"]
     if image is None:
         return pd.DataFrame(columns=columns)
     out = image[["year", "round", "unit", "rank"]].rename(columns={"round": "image_round", "rank": "image_rank"})
@@ -366,7 +378,8 @@ def _image_rounds(image: pd.DataFrame | None, tie_rule: str = TIE_RULES[0]) -> p
                                           [out["year"], out["image_round"]], tie_rule)
     bottom = {(y, r, u): b for y, r, u, b in zip(out["year"], out["image_round"], out["unit"], out["image_bottom"])}
     # The round before (Y, 2) is (Y, 1); the round before (Y, 1) is (Y-1, 2).
-    prev = [bottom.get((y, 1, u)) if r == 2 else bottom.get((y - 1, 2, u))
-            for y, r, u in zip(out["year"], out["image_round"], out["unit"])]
+    before = [(y, 1) if r == 2 else (y - 1, 2) for y, r in zip(out["year"], out["image_round"])]
+    out["image_prev_round"] = [f"{y}年第{r}批次" for y, r in before]
+    prev = [bottom.get((y, r, u)) for (y, r), u in zip(before, out["unit"])]
     out["image_bottom_prev_round"] = pd.Series([None if p is None else int(p) for p in prev], dtype=object)
     return out

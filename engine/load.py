@@ -179,6 +179,9 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
             where = f"clause {clause_name!r}" if clause_name else "condition"
             raise RuleFileError(path, f"{where}: the number {number!r} is written into the condition; declare it as "
                                       "a parameter in the scorecard so its provenance (source/local) is recorded")
+    unknown_shown = [name for name in rule.show if name not in types]
+    if unknown_shown:
+        raise RuleFileError(path, f"show names unknown facts: {', '.join(unknown_shown)}")
     facts_read: set[str] = set()
     params_read: set[str] = set()
     for _, node in clauses:

@@ -58,6 +58,7 @@ class Clause(_Strict):
     """One named way for the rule to fire; the result names the clauses that fired."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=2, description="Chinese label shown in reports, e.g. 一年扣分10分以上")
     condition: str = Field(min_length=1)
 
 
@@ -110,6 +111,8 @@ class Rule(_Strict):
         description="named word lists the conditions use as lists.<name> (e.g. synonyms an auditor may extend)")
     condition: str | None = None
     clauses: list[Clause] | None = None
+    show: list[str] = Field(default_factory=list,
+                            description="facts the result shows besides those the condition reads (for the reader)")
     then: Action
 
     @field_validator("parameters")
@@ -141,6 +144,9 @@ class Rule(_Strict):
             if not names or len(set(names)) != len(names):
                 raise ValueError("clauses need unique names and at least one clause")
         return self
+
+    def clause_labels(self) -> dict[str, str]:
+        return {c.name: c.label for c in self.clauses or []}
 
     def named_conditions(self) -> list[tuple[str, str]]:
         if self.clauses is not None:

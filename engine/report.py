@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .model import CONSEQUENCE_CODES
 from .results import Consequence, LeaderResult, RunResult
 from .sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
 from .xlsx_safe import safe_cell
@@ -127,9 +128,13 @@ def compact_json(value: Any) -> str:
 
 
 def format_value(value: Any) -> str:
-    """Plain text for one fact/parameter value: 4.0 -> "4", lists/dicts as compact JSON."""
+    """Plain text for one fact/parameter value: 4.0 -> "4", true -> 是, lists/dicts as compact JSON."""
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "空"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -156,8 +161,10 @@ def cell_value(value: Any) -> Any:
 
 
 def _parameter_cell(value: Any) -> Any:
-    """Parameters read as the `--set NAME=VALUE` syntax: JSON for lists, dicts, booleans."""
-    if isinstance(value, (list, dict, tuple, bool)):
+    """Lists and mappings as compact JSON (the `--set NAME=VALUE` syntax); true/false as 是/否."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, dict, tuple)):
         return safe_cell(compact_json(value))
     return cell_value(value)
 
@@ -243,11 +250,11 @@ def ordered_codes(codes: Iterable[str]) -> list[str]:
 
 
 def code_labels(result: RunResult) -> dict[str, str]:
-    """First label seen per code, in result order (labels are report text, codes the contract)."""
+    """The catalogue label per code (a rule's own label may name one case, e.g. one category)."""
     labels: dict[str, str] = {}
     for leader in result.results:
         for cons in leader.consequences:
-            labels.setdefault(cons.code, cons.label)
+            labels.setdefault(cons.code, CONSEQUENCE_CODES.get(cons.code, cons.label))
     return labels
 
 
@@ -288,7 +295,7 @@ def _summary_block(result: RunResult) -> list[tuple[str, Any]]:
     return [
         ("评分卡", result.scorecard),
         ("情景", result.scenario or "无（基准参数）"),
-        ("年度", "、".join(str(y) for y in result.years)),
+        ("年度", result.years[0] if len(result.years) == 1 else "、".join(str(y) for y in result.years)),
         ("输入文件", result.input_file),
         ("规则指纹", result.rules_fingerprint),
         ("输入指纹", result.input_fingerprint),
@@ -390,6 +397,7 @@ def _detail_cell(detail: dict[str, Any]) -> str:
 
 def _basis_rows(result: RunResult) -> list[list[Any]]:
     titles = {rule.id: rule.title for rule in result.rules}
+    clause_labels = {rule.id: rule.clauses for rule in result.rules}
     rows = []
     for leader in result.results:
         for cons in leader.consequences:
@@ -398,7 +406,7 @@ def _basis_rows(result: RunResult) -> list[list[Any]]:
                 cons.code, cons.label, SEVERITY_ZH.get(cons.severity, cons.severity),
                 SUBJECT_ZH.get(cons.subject, cons.subject),
                 cons.rule_id, titles.get(cons.rule_id) or None,
-                "、".join(cons.clauses) or None,
+                "、".join(clause_labels.get(cons.rule_id, {}).get(c, c) for c in cons.clauses) or None,
                 format_mapping(cons.facts) or None,
                 format_mapping(cons.parameters) or None,
                 _detail_cell(cons.detail) if cons.detail else None,

@@ -63,6 +63,7 @@ class RuleInfo(_Model):
     id: str
     title: str
     code: str
+    clauses: dict[str, str] = {}   # clause name -> Chinese label
     source: SourceRef
 
 

@@ -112,7 +112,8 @@ class Session:
 
     def _assert_one(self, name: str, scope: str, index: int, record: dict[str, Any]) -> None:
         sid = str(index)
-        fact = {k: v for k, v in record.items() if v is not None}
+        # None is left out (null semantics); "__" keys are the engine's own notes, not facts.
+        fact = {k: v for k, v in record.items() if v is not None and not k.startswith("__")}
         fact.update({"sid": sid, "id": sid, "_rid": index, "_scope": scope})
         try:
             self._host.assert_fact(name, fact)

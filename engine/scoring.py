@@ -46,8 +46,10 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
         raise YearNotInWorkbook(unknown, available)
     records = {scope: [_native(r) for r in frame[frame["year"].isin(years)].to_dict("records")]
                for scope, frame in facts.items()}
-    run = evaluate_records(scorecard, records, set(workbook.tables))
-    results, unmatched = assemble(scorecard, run, set(workbook.tables))
+    # A sheet with only its header (the blank template as shipped) holds no data, like an absent one.
+    with_data = {name for name, table in workbook.tables.items() if len(table)}
+    run = evaluate_records(scorecard, records, with_data)
+    results, unmatched = assemble(scorecard, run, with_data)
     _note_skipped_rows(workbook, results, unmatched)
     return RunResult(
         scorecard=scorecard.definition.id,
@@ -73,7 +75,7 @@ def parameters_in_force(scorecard: Scorecard) -> list[ParameterInForce]:
 
 def _rule_info(loaded: Any) -> RuleInfo:
     rule = loaded.rule
-    return RuleInfo(id=rule.id, title=rule.title, code=rule.then.code,
+    return RuleInfo(id=rule.id, title=rule.title, code=rule.then.code, clauses=rule.clause_labels(),
                     source=SourceRef(**rule.source.model_dump()))
 
 
@@ -153,8 +155,11 @@ def leader_result(outcome: Outcome, consequences: list[Consequence], family_note
 def _five(rec: dict[str, Any]) -> dict[str, Any] | None:
     if rec.get("five_weighted") is None:
         return None
-    return {"weighted": rec["five_weighted"],
+    five = {"weighted": rec["five_weighted"],
             "dimensions": {d.en: rec[f"five_{d.en}"] for d in FIVE_DIMENSIONS}}
+    if rec.get("__five_grades"):
+        five["grades"] = rec["__five_grades"]  # the dimensions typed as 好/较好/一般/差
+    return five
 
 
 def composite_score(scorecard: Scorecard, rec: dict[str, Any]) -> float | None:

@@ -47,7 +47,7 @@ NOTES_ZH: tuple[str, ...] = (
     "4. 干部在某年度没有扣分记录时按 0 分计；但未列入该年度干部名册的年度视为未考核，连续年度中断。",
     "5. “以上”“以下”均含本数（如 4分以上 即 ≥4）。名次 1 为最好；倒数第 b 名 = 同类单位数 − 名次 + 1。",
     "6. 请勿在单元格中填写公式；日期请填写日期格式或 2025-03-15 这样的文本。",
-    "7. 本“说明”工作表不参与计算（报告中列为已忽略的工作表），可以保留或删除。",
+    "7. 本“说明”工作表不参与计算，可以保留或删除。",
 )
 
 
@@ -125,6 +125,8 @@ def _write_data_sheet(wb: Workbook, spec: SheetSpec) -> Worksheet:
     for index, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width, _MIN_DATA_WIDTH)
+        if col.kind is Kind.ID:  # a text column, so Excel keeps the leading zeros of 0012
+            ws.column_dimensions[letter].number_format = "@"
         validation = column_validation(col)
         if validation is None:
             continue

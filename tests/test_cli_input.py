@@ -209,7 +209,8 @@ def test_five_reinforcements_grades_and_numbers_mixed(tmp_path):
     # 差 = 50 and 59.99 are below 60; weighted = 0.2 × (95 + 88 + 50 + 85 + 59.99) = 75.6 (two decimals)
     assert first["scores"]["five_reinforcements"] == {
         "weighted": 75.6, "dimensions": {"loyalty": 95.0, "implementation": 88.0, "development": 50.0,
-                                         "accountability": 85.0, "integrity": 59.99}}
+                                         "accountability": 85.0, "integrity": 59.99},
+        "grades": {"loyalty": "好", "development": "差", "accountability": "较好"}}
     (talk,) = first["consequences"]
     assert (talk["code"], talk["clauses"]) == ("TALK_REMINDER", ["development", "integrity"])
     assert talk["facts"] == {"five_development": 50.0, "five_integrity": 59.99}

@@ -140,7 +140,7 @@ def test_unknown_consequence_code(tree: Tree):
 
 
 @pytest.mark.parametrize("mutate", [
-    pytest.param(lambda d: d.update(clauses=[{"name": "one", "condition": "deduction_points >= 4"}]), id="both"),
+    pytest.param(lambda d: d.update(clauses=[{"name": "one", "label": "条款", "condition": "deduction_points >= 4"}]), id="both"),
     pytest.param(lambda d: d.pop("condition"), id="neither"),
 ])
 def test_exactly_one_of_condition_or_clauses(tree: Tree, mutate):

@@ -107,7 +107,7 @@ def test_summary(book) -> None:
     assert ws["A1"].value == SUMMARY_TITLE
     block = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(3, 12)}
     assert block["评分卡"] == "county"
-    assert block["年度"] == "2025"
+    assert block["年度"] == 2025
     assert block["输入文件"] == "清河县2025.xlsx"
     assert block["规则指纹"] == "a" * 64
     assert block["输入指纹"] == "b" * 64
@@ -225,7 +225,7 @@ def test_width_counts_cjk_double() -> None:
 
 def test_format_mapping_sorted() -> None:
     assert format_mapping({"b": 1.0, "a": [1, 2], "c": "x", "d": None, "e": True}) == \
-        "a=[1,2]; b=1; c=x; d=null; e=true"
+        "a=[1,2]; b=1; c=x; d=空; e=是"
 
 
 def test_no_none_text_anywhere(book) -> None:
