@@ -19,7 +19,7 @@ import click
 import yaml
 
 from .issues import InputError
-from .load import DEFAULT_SCORECARD, RuleFileError, load_scorecard
+from .load import DEFAULT_SCORECARD, RuleFileError, load_scorecard, safe_yaml
 from .scoring import YearNotInWorkbook
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -82,7 +82,7 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. card.disqualify_awards=5", param_hint="--set")
         name, raw = item.split("=", 1)
         try:
-            value = yaml.safe_load(raw)
+            value = safe_yaml(raw)
         except yaml.YAMLError as exc:
             raise click.BadParameter(f"{item!r}: value is not a number, list or true/false ({exc})",
                                      param_hint="--set") from exc

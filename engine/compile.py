@@ -17,7 +17,8 @@ Compiled = bool | dict[str, Any]
 
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _NEGATE = {">=": "<", "<": ">=", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
-_REGEX_SPECIAL = re.compile(r"([.*+?()\[\]{}|\\^$])")
+# durable_rules' own regex dialect escapes with "%" (src/rules/regex.c), and "\\" is a literal there.
+_REGEX_SPECIAL = re.compile(r"([.|?*+()\[\]{}%])")
 
 
 def compile_condition(node: Node, params: dict[str, Any]) -> Compiled:
@@ -48,6 +49,8 @@ def _compile(node: Node, params: dict[str, Any], negate: bool) -> Compiled:
     if isinstance(node, In):
         values = list(_value(node.values, params))
         if node.negated != negate:
+            if not values:  # "x not in []" holds for every x, but only when there is an x
+                return {"$ex": {node.fact.name: 1}}
             return _combine([_comparison(node.fact.name, "!=", v) for v in values], is_and=True)
         return _combine([_comparison(node.fact.name, "==", v) for v in values], is_and=False)
     if isinstance(node, ContainsAny):
@@ -79,4 +82,4 @@ def _combine(parts: list[Compiled], is_and: bool) -> Compiled:
 
 
 def _escape(keyword: str) -> str:
-    return _REGEX_SPECIAL.sub(r"\\\1", keyword)
+    return _REGEX_SPECIAL.sub(r"%\1", keyword)

@@ -369,7 +369,10 @@ def _as_list(value: Any, op: str) -> tuple[Any, ...]:
 
 def parse_condition(text: str, facts: dict[str, FactType], params: dict[str, Any]) -> Node:
     """Parse and type-check; `params` maps each declared parameter to its default value."""
-    node = _Parser(text, facts, params).parse()
+    try:
+        node = _Parser(text, facts, params).parse()
+    except RecursionError as exc:
+        raise ConditionError("condition is nested too deeply") from exc
     check_params(node, params)
     return node
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import compile_condition
-from .conditions import And, ContainsAny, Fact, Node, Not, Or, Truth, names_in
+from .conditions import And, ConditionError, ContainsAny, Fact, Node, Not, Or, Truth, names_in
 from .facts import SCOPES, fact_spec
 from .load import LoadedRule, Scorecard
 from .model import ConcludeAction, ConsequenceAction
@@ -122,23 +122,65 @@ def _mark_not_evaluated(notes: list[dict[str, str]], rule: LoadedRule, missing: 
 
 def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outcome],
                  params: dict[str, Any]) -> None:
-    for rule in rules:
-        if rule.concludes:
-            for out in outcomes:
-                out.record[rule.concludes] = False  # concluded facts are false unless a rule says so
     by_key = {}
     specs = []
+    falsity: dict[str, list[str | bool]] = {}  # conclude rule -> per clause: a "definitely false" key, or a constant
     for rule in rules:
         for spec in _specs(rule, params):
             by_key[spec.key] = rule
             specs.append(spec)
+        if rule.concludes:
+            falsity[rule.id] = []
+            for spec_or_constant in _falsity_specs(rule, params):
+                if isinstance(spec_or_constant, RuleSpec):
+                    by_key[spec_or_constant.key] = rule
+                    specs.append(spec_or_constant)
+                    falsity[rule.id].append(spec_or_constant.key)
+                else:
+                    falsity[rule.id].append(spec_or_constant)
     fired = session.run(specs, [out.record for out in outcomes])
     grouped: dict[tuple[int, str], list[str]] = {}
+    definitely_false: dict[int, set[str]] = {}
     for index, key in fired:
-        grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
+        if "#~" in key:
+            definitely_false.setdefault(index, set()).add(key)
+        else:
+            grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
+    _settle_conclusions(rules, outcomes, falsity, definitely_false)
     by_id = {rule.id: (i, rule) for i, rule in enumerate(rules)}
     for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], by_id[kv[0][1]][0])):
         _apply(by_id[rule_id][1], outcomes[index], clauses, params)
+
+
+def _falsity_specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec | bool]:
+    """Per clause, a rule that fires when the clause is definitely false (Kleene logic:
+    a missing fact makes it unknown, not false), or a constant when parameters decide it."""
+    params = {**params, **rule.local_values}
+    out: list[RuleSpec | bool] = []
+    for clause, node in rule.clauses:
+        try:
+            compiled = compile_condition(Not(_with_scope(rule, node)), params)
+        except ConditionError:
+            out.append(True)  # not expressible (not ... contains_any): closed world, absent means false
+            continue
+        if isinstance(compiled, bool):
+            out.append(compiled)
+        else:
+            out.append(RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, compiled))
+    return out
+
+
+def _settle_conclusions(rules: list[LoadedRule], outcomes: list[Outcome], falsity: dict[str, list[str | bool]],
+                        definitely_false: dict[int, set[str]]) -> None:
+    """A concluded fact is false where every clause is definitely false, unknown (None) where
+    data was missing; _apply sets it true where a clause fired."""
+    for rule in rules:
+        if not rule.concludes:
+            continue
+        for index, out in enumerate(outcomes):
+            seen = definitely_false.get(index, set())
+            false = all(item is True or (isinstance(item, str) and item in seen) for item in falsity[rule.id])
+            out.record[rule.concludes] = False if false else None
 
 
 def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str, Any]) -> None:
@@ -169,6 +211,8 @@ def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str,
             "rule_id": rule.id, "meaning": rule.rule.then.meaning, "clauses": firing.clauses,
             "facts": firing.facts, "parameters": firing.parameters,
         }
+        if firing.derived:  # a chain of conclusions keeps every link
+            out.because[rule.concludes]["derived_from"] = firing.derived
     out.firings.append(firing)
 
 

@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .compile import compile_condition
 from .conditions import ConditionError, Const, Node, check_params, names_in, parse_condition
+from .runtime import RuleSpec, RuntimeFailure, Session
 from .facts import CATALOGUE, fact_types
 from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
@@ -97,13 +99,29 @@ class Scorecard:
         raise KeyError(rule_id)
 
 
+class SafeNoAliasLoader(yaml.SafeLoader):
+    """Safe loading, and no aliases (*name): rule data never needs them, and alias bombs
+    ("billion laughs") would make the loader walk exponentially large values."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed here",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def safe_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=SafeNoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RuleFileError(path, f"cannot read: {exc.strerror or exc}") from exc
     try:
-        return yaml.safe_load(text)
+        return safe_yaml(text)
     except yaml.YAMLError as exc:
         raise RuleFileError(path, f"not valid YAML: {exc}") from exc
 
@@ -333,12 +351,25 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
 
 
 def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:
-    # Overrides may change a parameter's value; its type must still fit the condition.
-    for _, node in loaded.clauses:
+    """With the parameters in force: types still fit, every clause compiles, and durable_rules
+    accepts the compiled rules, so a rule that cannot run fails here naming its file (exit 3)."""
+    params = {**values, **loaded.local_values}
+    specs = []
+    for name, node in loaded.clauses:
+        where = f"clause {name!r}: " if name else ""
         try:
-            check_params(node, {**values, **loaded.local_values})
+            check_params(node, params)
+            compiled = compile_condition(node, params)
         except ConditionError as exc:
-            raise RuleFileError(loaded.path, str(exc)) from exc
+            raise RuleFileError(loaded.path, f"{where}{exc}") from exc
+        if isinstance(compiled, dict):
+            specs.append(RuleSpec(name or "condition", loaded.rule.scope, compiled))
+    try:
+        Session().check(specs)
+    except RuntimeFailure as exc:
+        raise RuleFileError(loaded.path, f"durable_rules cannot run this rule: {exc} (very long lists, deeply "
+                                         "combined or-clauses, or a contains_any word with a letter repeated three "
+                                         "times before Chinese text are known durable_rules limits)") from exc
 
 
 def _rule_paths(scorecard_path: Path, rule_ids: list[str]) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,6 +38,7 @@ CONSEQUENCE_CODES: dict[str, str] = {
     "RESPONSIBILITY_LIST_INCOMPLETE": "责任清单不完整",
 }
 
+MAX_LIST = 200  # durable_rules loops or fails on very long OR lists (measured: 512 regex alternatives)
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,63}$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -49,7 +51,7 @@ class _Strict(BaseModel):
 class Source(_Strict):
     """Where the rule comes from: a seed document and its verbatim passage."""
 
-    document: str = Field(description="source document file name in rules/sources/")
+    document: str = Field(pattern=r"^[^/\\]+\.txt$", description="source document file name in rules/sources/")
     section: str = Field(min_length=1, description="section within the document, e.g. 篇3 5、四是")
     quote: str = Field(min_length=8, description="the passage, verbatim")
 
@@ -128,12 +130,17 @@ class Rule(_Strict):
     @field_validator("lists")
     @classmethod
     def _list_names(cls, lists: dict[str, list[str]]) -> dict[str, list[str]]:
+        out = {}
         for name, words in lists.items():
             if not re.match(r"^[a-z][a-z0-9_]*$", name):
                 raise ValueError(f"list name {name!r} must be lower_snake_case")
             if not words or any(not w.strip() for w in words):
                 raise ValueError(f"list {name!r} must hold non-empty words")
-        return lists
+            if len(words) > MAX_LIST:
+                raise ValueError(f"list {name!r} has {len(words)} words; at most {MAX_LIST}")
+            # Words match text normalised the same way (full-width folded, white space removed).
+            out[name] = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) for w in words]
+        return out
 
     @model_validator(mode="after")
     def _one_condition_form(self) -> "Rule":
@@ -196,6 +203,8 @@ def constraint_problem(definition: "ParameterDef", value: Any) -> str | None:
         return f"must be at least {definition.minimum}, got {value!r}"
     if definition.maximum is not None and any(n > definition.maximum for n in numbers):
         return f"must be at most {definition.maximum}, got {value!r}"
+    if isinstance(value, list) and len(value) > MAX_LIST:
+        return f"may hold at most {MAX_LIST} items, got {len(value)}"
     if definition.choices is not None and value not in definition.choices:
         return f"must be one of {definition.choices}, got {value!r}"
     if definition.length is not None and (not isinstance(value, list) or len(value) != definition.length):
@@ -228,7 +237,7 @@ class ScorecardDef(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     description: str = ""
-    rules: list[str] = Field(min_length=1)
+    rules: list[Annotated[str, Field(pattern=RULE_ID.pattern)]] = Field(min_length=1)
     parameters: dict[str, ParameterDef]
     composite: Composite | None = None
 

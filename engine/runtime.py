@@ -93,6 +93,12 @@ class Session:
             raise RuntimeFailure(f"only {len(seen)} of {len(records)} records evaluated")
         return sorted(f for f in fired if f[1] != _SENTINEL)
 
+    def check(self, rules: list[RuleSpec]) -> None:
+        """Register the rules without asserting anything: durable_rules' own limits show here
+        (e.g. error 503 for some regexes, 113 for some and-of-ors), at load time, not mid-run."""
+        for scope in sorted({rule.scope for rule in rules}):
+            self._register([r for r in rules if r.scope == scope], scope, set(), [])
+
     def _register(self, rules: list[RuleSpec], scope: str, fired: set, errors: list[str]) -> str:
         self._count += 1
         name = f"{self._prefix}_{self._count}"

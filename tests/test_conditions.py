@@ -46,13 +46,15 @@ def test_boolean_parameters_fold():
 
 
 def test_contains_any_compiles_to_escaped_regex():
+    # durable_rules' regex dialect escapes with "%"
     assert compiled('portfolio contains_any ["a.b", "人事"]') == {
-        "$or": [{"$mt": {"portfolio": ".*a\\.b.*"}}, {"$mt": {"portfolio": ".*人事.*"}}]
+        "$or": [{"$mt": {"portfolio": ".*a%.b.*"}}, {"$mt": {"portfolio": ".*人事.*"}}]
     }
 
 
 def test_empty_list_never_matches():
     assert compiled("bottom_position in []") is False
+    assert compiled("bottom_position not in []") == {"$ex": {"bottom_position": 1}}  # needs the fact
 
 
 @pytest.mark.parametrize(("text", "message"), [
