@@ -161,13 +161,23 @@ def _falsity_specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec | 
         try:
             compiled = compile_condition(Not(_with_scope(rule, node)), params)
         except ConditionError:
-            out.append(True)  # not expressible (not ... contains_any): closed world, absent means false
+            # not expressible (not ... contains_any): definitely false where every fact it reads is present
+            out.append(_presence_spec(rule, clause, node))
             continue
         if isinstance(compiled, bool):
             out.append(compiled)
         else:
             out.append(RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, compiled))
     return out
+
+
+def _presence_spec(rule: LoadedRule, clause: str, node: Node) -> RuleSpec | bool:
+    facts, _ = names_in(node)
+    if not facts:
+        return True
+    present = [{"$ex": {name: 1}} for name in sorted(facts)]
+    condition = present[0] if len(present) == 1 else {"$and": present}
+    return RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, condition)
 
 
 def _settle_conclusions(rules: list[LoadedRule], outcomes: list[Outcome], falsity: dict[str, list[str | bool]],

@@ -25,6 +25,7 @@ class FactSpec:
     meaning: str          # Chinese, for auditors
     derivation: str       # how it is computed
     scope: str = "leader_year"
+    normalised: bool = False  # text NFKC-folded with white space removed: words matched against it must be too
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("leader_id", "text", "portfolios", "干部编号", "分工.干部编号", "portfolio_item"),
     FactSpec("is_top", "bool", "portfolios", "是否党政一把手", "干部名册.是否一把手（同年度）", "portfolio_item"),
     FactSpec("portfolio_item", "text", "portfolios", "分管事项（单项，已规范化）",
-             "分工.分管事项按 、，,;； 拆分为单项，全角转半角（NFKC）并去掉所有空白", "portfolio_item"),
+             "分工.分管事项按 、，,;； 拆分为单项，全角转半角（NFKC）并去掉所有空白", "portfolio_item",
+             normalised=True),
     FactSpec("portfolio_raw", "text", "portfolios", "分管事项原文", "分工.分管事项，原样", "portfolio_item"),
     FactSpec("row", "number", "portfolios", "Excel 行号", "该分工记录所在的 Excel 行", "portfolio_item"),
     # expenditure: one record per expenditure row
@@ -332,6 +334,11 @@ def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str,
 
 
 _SEPARATORS = re.compile(r"[、，,;；]")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width folded) with every white space removed: how portfolio items are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def split_portfolio(text: str) -> list[str]:

@@ -17,9 +17,10 @@ import yaml
 from pydantic import ValidationError
 
 from .compile import compile_condition
-from .conditions import ConditionError, Const, Node, check_params, names_in, parse_condition
+from .conditions import (ConditionError, Const, ContainsAny, In, Node, Not, Param, check_params, names_in,
+                         parse_condition)
 from .runtime import RuleSpec, RuntimeFailure, Session
-from .facts import CATALOGUE, fact_types
+from .facts import CATALOGUE, fact_spec, fact_types, normalise_text
 from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
 def _project_root() -> Path:
@@ -197,6 +198,7 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
             where = f"clause {clause_name!r}" if clause_name else "condition"
             raise RuleFileError(path, f"{where}: the number {number!r} is written into the condition; declare it as "
                                       "a parameter in the scorecard so its provenance (source/local) is recorded")
+    _check_words_normalised(path, rule, clauses)
     unknown_shown = [name for name in rule.show if name not in types]
     if unknown_shown:
         raise RuleFileError(path, f"show names unknown facts: {', '.join(unknown_shown)}")
@@ -214,6 +216,25 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
     if undeclared:
         raise RuleFileError(path, f"then.carry names parameters not listed in parameters: {', '.join(sorted(undeclared))}")
     return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+
+
+def _check_words_normalised(path: Path, rule: Rule, clauses: list[tuple[str, Node]]) -> None:
+    """Words matched against normalised text (e.g. portfolio_item) must be written normalised,
+    or they could never match; say which word and how to write it."""
+    def walk(node: Any) -> None:
+        if isinstance(node, (ContainsAny, In)) and isinstance(node.values, Param) and \
+                node.values.name.startswith("lists."):
+            spec = fact_spec(rule.scope, node.fact.name)
+            if spec and spec.normalised:
+                for word in rule.lists[node.values.name[len("lists."):]]:
+                    if normalise_text(word) != word:
+                        raise RuleFileError(path, f"{node.values.name}: {word!r} never matches {node.fact.name} "
+                                                  f"(full-width folded, spaces removed); write {normalise_text(word)!r}")
+        for child in getattr(node, "items", ()) or ([node.item] if isinstance(node, Not) else []):
+            walk(child)
+
+    for _, node in clauses:
+        walk(node)
 
 
 def _numeric_literal(node: Any) -> Any:
@@ -346,8 +367,33 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
     rules = [load_rule(p, values, concluded) for p in rule_paths]
     for loaded in rules:
         _recheck(loaded, values)
+    _check_regex_budget(path, rules)
     files += rule_paths
     return Scorecard(definition, path, rules, params, stratify(rules), fingerprint(files), scenario_def, files)
+
+
+MAX_REGEX_PER_SCOPE = 400  # durable_rules loops for ever past ~510 regex alternatives in one ruleset
+
+
+def _check_regex_budget(path: Path, rules: list[LoadedRule]) -> None:
+    """All rules of a scope share one durable ruleset: their contains_any words together must
+    stay well below the point where durable_rules hangs (measured ~510)."""
+    per_scope: dict[str, int] = {}
+    for loaded in rules:
+        for _, node in loaded.clauses:
+            per_scope[loaded.rule.scope] = per_scope.get(loaded.rule.scope, 0) + _regex_words(node, loaded)
+    for scope, count in sorted(per_scope.items()):
+        if count > MAX_REGEX_PER_SCOPE:
+            raise RuleFileError(path, f"the rules of scope {scope} use {count} contains_any words together; "
+                                      f"at most {MAX_REGEX_PER_SCOPE} (durable_rules hangs past ~510)")
+
+
+def _regex_words(node: Any, loaded: LoadedRule) -> int:
+    if isinstance(node, ContainsAny):
+        values = node.values.value if isinstance(node.values, Const) else loaded.local_values.get(node.values.name, [])
+        return len(values)
+    children = getattr(node, "items", ()) or ([node.item] if isinstance(node, Not) else [])
+    return sum(_regex_words(child, loaded) for child in children)
 
 
 def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:

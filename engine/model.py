@@ -39,6 +39,7 @@ CONSEQUENCE_CODES: dict[str, str] = {
 }
 
 MAX_LIST = 200  # durable_rules loops or fails on very long OR lists (measured: 512 regex alternatives)
+MAX_WORD = 100  # and silently stops matching very long regex words (measured: ~430 characters)
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,63}$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -138,8 +139,10 @@ class Rule(_Strict):
                 raise ValueError(f"list {name!r} must hold non-empty words")
             if len(words) > MAX_LIST:
                 raise ValueError(f"list {name!r} has {len(words)} words; at most {MAX_LIST}")
-            # Words match text normalised the same way (full-width folded, white space removed).
-            out[name] = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", w)) for w in words]
+            long = [w for w in words if len(w) > MAX_WORD]
+            if long:  # durable_rules silently stops matching regex words of ~430 characters
+                raise ValueError(f"list {name!r} has a word longer than {MAX_WORD} characters: {long[0][:20]}…")
+            out[name] = words
         return out
 
     @model_validator(mode="after")
