@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from projtools import copy_project
 
 import engine.load as load
 from engine.compile import compile_condition
@@ -41,14 +41,7 @@ def engine_matches(text: str, params: dict[str, Any], records: list[dict[str, An
 class Project:
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch | None = None):
         self.root = root
-        shutil.copytree(REPO / "rules", root / "rules")
-        shutil.copytree(REPO / "scorecards", root / "scorecards")
-        if monkeypatch is not None:
-            monkeypatch.setattr(load, "PROJECT_ROOT", root)
-            monkeypatch.setattr(load, "RULES_DIR", root / "rules")
-            monkeypatch.setattr(load, "SOURCES_DIR", root / "rules" / "sources")
-            monkeypatch.setattr(load, "SCORECARDS_DIR", root / "scorecards")
-            monkeypatch.setattr(load, "DEFAULT_SCORECARD", root / "scorecards" / "county.yaml")
+        copy_project(root, monkeypatch)
 
     def edit(self, rule_id: str, **changes: Any) -> Path:
         path = self.root / "rules" / f"{rule_id}.yaml"

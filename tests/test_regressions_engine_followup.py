@@ -5,7 +5,6 @@ Each failed before its fix. A test that could hang runs the engine in a subproce
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from projtools import copy_project
 
 import engine.load as load
 from engine.evaluate import evaluate_records
@@ -27,14 +27,7 @@ class Project:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch | None = None):
         self.root = root
-        shutil.copytree(REPO / "rules", root / "rules")
-        shutil.copytree(REPO / "scorecards", root / "scorecards")
-        if monkeypatch is not None:
-            monkeypatch.setattr(load, "PROJECT_ROOT", root)
-            monkeypatch.setattr(load, "RULES_DIR", root / "rules")
-            monkeypatch.setattr(load, "SOURCES_DIR", root / "rules" / "sources")
-            monkeypatch.setattr(load, "SCORECARDS_DIR", root / "scorecards")
-            monkeypatch.setattr(load, "DEFAULT_SCORECARD", root / "scorecards" / "county.yaml")
+        copy_project(root, monkeypatch)
 
     def read(self, rule_id: str) -> dict[str, Any]:
         return yaml.safe_load((self.root / "rules" / f"{rule_id}.yaml").read_text(encoding="utf-8"))
