@@ -178,6 +178,7 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec)
     then = firing.rule.rule.then
     detail: dict[str, Any] = dict(then.detail)
     facts = dict(firing.facts)
+    parameters = dict(firing.parameters)
     if scope.group_by:
         facts[scope.group_by] = members[0][1].get(scope.group_by)
     if scope.name in ("portfolio_item", "expenditure"):
@@ -192,16 +193,27 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec)
     if firing.derived:
         detail["derived_from"] = firing.derived
         # The numbers behind a concluded fact belong to "the numbers that made it fire" (SPEC 5).
-        for chain in firing.derived.values():
+        for chain in _links(firing.derived):
             for name, value in chain["facts"].items():
                 facts.setdefault(name, value)
+            for name, value in chain["parameters"].items():
+                parameters.setdefault(name, value)
         facts = dict(sorted(facts.items()))
     return Consequence(
         code=then.code, rule_id=firing.rule.id, label=then.label, severity=then.severity,
         subject=then.subject, clauses=firing.clauses, facts=facts,
-        parameters=firing.parameters, detail=detail,
+        parameters=dict(sorted(parameters.items())), detail=detail,
         source=SourceRef(**firing.rule.rule.source.model_dump()),
     )
+
+
+def _links(derived: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every link of the conclusion chains behind a consequence, nearest first."""
+    out = []
+    for chain in derived.values():
+        out.append(chain)
+        out += _links(chain.get("derived_from", {}))
+    return out
 
 
 def _row_detail(firing: Firing, rec: dict[str, Any], scope: ScopeSpec) -> dict[str, Any]:
