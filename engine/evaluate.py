@@ -15,12 +15,9 @@ from .facts import SCOPES, fact_spec
 from .load import LoadedRule, Scorecard
 from .model import ConcludeAction, ConsequenceAction
 from .runtime import RuleSpec, Session
+from .sheets import SHEETS
 
-SHEET_LABELS = {
-    "deductions": "廉政监督卡", "annual_ranking": "综合考核排名", "image_ranking": "形象测评",
-    "portfolios": "分工", "expenditures": "大额支出", "five_reinforcements": "五个强化",
-    "roster": "干部名册",
-}
+SHEET_LABELS = {spec.en: spec.zh for spec in SHEETS}  # sheet key → Chinese name, from the contract
 
 
 @dataclass

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from projtools import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -333,14 +333,7 @@ class Project:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
         self.root = root
-        shutil.copytree(REPO / "rules", root / "rules")
-        (root / "scorecards").mkdir(parents=True)
-        shutil.copyfile(REPO / "scorecards" / "county.yaml", root / "scorecards" / "county.yaml")
-        monkeypatch.setattr(load, "PROJECT_ROOT", root)
-        monkeypatch.setattr(load, "RULES_DIR", root / "rules")
-        monkeypatch.setattr(load, "SOURCES_DIR", root / "rules" / "sources")
-        monkeypatch.setattr(load, "SCORECARDS_DIR", root / "scorecards")
-        monkeypatch.setattr(load, "DEFAULT_SCORECARD", root / "scorecards" / "county.yaml")
+        copy_project(root, monkeypatch)
         self.base = yaml.safe_load((root / "rules" / "CARD_DEMOTE.yaml").read_text(encoding="utf-8"))
 
     def rule(self, rule_id: str, then: dict[str, Any], *, condition: str | None = None,
