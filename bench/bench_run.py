@@ -8,13 +8,13 @@ competition rankings with ties, both unit categories), image rounds, portfolios,
 large expenditures, five reinforcements -- with openpyxl in write-only mode, in a
 temporary directory. Then times, separately:
 
-    read_workbook                      engine.workbook.read_workbook (strict)
-    load scorecard                     engine.load.load_scorecard (default county.yaml)
-    derive_facts                       engine.facts.derive_facts   } both inside one
-    evaluate_records                   engine.evaluate.evaluate_records } engine.scoring.score call
-    assemble results                   the rest of engine.scoring.score
-    write JSON                         engine.scoring.to_json + write
-    write Excel report                 engine.report.write_report
+    read_workbook                      engine.input.workbook.read_workbook (strict)
+    load scorecard                     engine.rules.load.load_scorecard (default county.yaml)
+    derive_facts                       engine.evaluation.facts.derive_facts   } both inside one
+    evaluate_records                   engine.evaluation.evaluate.evaluate_records } engine.evaluation.scoring.score call
+    assemble results                   the rest of engine.evaluation.scoring.score
+    write JSON                         engine.evaluation.scoring.to_json + write
+    write Excel report                 engine.output.report.write_report
 
 and prints seconds and records/s per stage. Every assessed year is scored
 (score(..., years=all years)), so the leader-years evaluated are N x years minus
@@ -42,11 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook as XlsxBook  # noqa: E402
 
-import engine.scoring as score_module  # noqa: E402
-from engine.load import load_scorecard  # noqa: E402
-from engine.report import write_report  # noqa: E402
-from engine.sheets import SHEETS  # noqa: E402
-from engine.workbook import read_workbook  # noqa: E402
+import engine.evaluation.scoring as score_module  # noqa: E402
+from engine.rules.load import load_scorecard  # noqa: E402
+from engine.output.report import write_report  # noqa: E402
+from engine.input.sheets import SHEETS  # noqa: E402
+from engine.input.workbook import read_workbook  # noqa: E402
 
 FIRST_YEAR = 2023
 GRADE_CHOICES = ("好", "好", "较好", "较好", "较好", "一般", "差")

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook  # noqa: E402
 
-from engine.issues import InputError  # noqa: E402
-from engine.sheets import sheet  # noqa: E402
-from engine.workbook import read_workbook  # noqa: E402
+from engine.input.issues import InputError  # noqa: E402
+from engine.input.sheets import sheet  # noqa: E402
+from engine.input.workbook import read_workbook  # noqa: E402
 
 LEADERS = 500
 COLUMNS = [c.zh for c in sheet("deductions").columns]      # 年度 干部编号 日期 扣分事项 扣分 说明

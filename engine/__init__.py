@@ -9,12 +9,12 @@ The small public API (the CLI is a thin layer over it)::
     print(to_json(result))
     write_report(result, Path("report.xlsx"))
 """
-from .issues import InputError, InputIssue
-from .load import RuleFileError, Scorecard, load_scorecard
-from .report import write_report
-from .results import RunResult
-from .scoring import score, score_workbook, to_json
-from .workbook import Workbook, read_workbook
+from engine.input.issues import InputError, InputIssue
+from engine.rules.load import RuleFileError, Scorecard, load_scorecard
+from engine.output.report import write_report
+from engine.evaluation.results import RunResult
+from engine.evaluation.scoring import score, score_workbook, to_json
+from engine.input.workbook import Workbook, read_workbook
 
 __all__ = [
     "InputError", "InputIssue", "RuleFileError", "RunResult", "Scorecard", "Workbook",

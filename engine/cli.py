@@ -1,4 +1,4 @@
-"""The `scorecard` command: a thin layer over engine.scoring, engine.report and friends.
+"""The `scorecard` command: a thin layer over engine.evaluation.scoring, engine.output.report and friends.
 
 Exit codes (README): 0 done, 1 input problems, 2 usage, 3 rule-file problems,
 4 internal error (trace in a log file, not on screen). click is used for the
@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterator
 import click
 import yaml
 
-from .issues import InputError
-from .load import DEFAULT_SCORECARD, RuleFileError, load_scorecard, safe_yaml
-from .scoring import YearNotInWorkbook
+from engine.input.issues import InputError
+from engine.rules.load import DEFAULT_SCORECARD, RuleFileError, load_scorecard, safe_yaml
+from engine.evaluation.scoring import YearNotInWorkbook
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -63,7 +63,7 @@ class OutputError(Exception):
 
 def _write_issue_file(issues: list, workbook: Path, lang: str) -> None:
     """The 数据问题.xlsx beside the input; if that folder is read-only, say so and go on."""
-    from .workbook import write_issues_xlsx
+    from engine.input.workbook import write_issues_xlsx
 
     issues_path = workbook.with_name(f"{workbook.stem}_数据问题.xlsx")
     try:
@@ -132,9 +132,9 @@ def _scorecard_options(func: Callable) -> Callable:
 def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
         out: Path | None, json_path: Path | None, lenient: bool, lang: str) -> None:
     """Score WORKBOOK and write the Excel report and JSON results next to it."""
-    from .report import write_report
-    from .scoring import score, to_json
-    from .workbook import format_issues, read_workbook
+    from engine.output.report import write_report
+    from engine.evaluation.scoring import score, to_json
+    from engine.input.workbook import format_issues, read_workbook
 
     out = out or workbook.with_name(f"{workbook.stem}_评分结果.xlsx")
     json_path = json_path or workbook.with_name(f"{workbook.stem}_results.json")
@@ -171,7 +171,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
 def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
     """Check WORKBOOK only: list every problem and note; write 数据问题.xlsx beside it if any."""
-    from .workbook import format_issues, read_workbook
+    from engine.input.workbook import format_issues, read_workbook
 
     try:
         issues = read_workbook(workbook, lenient=lenient).issues
@@ -198,9 +198,9 @@ def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
 def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None,
          set_: tuple[str, ...]) -> None:
     """Who flips: the scorecard's defaults against a scenario and/or --set overrides."""
-    from .compare import flips, render_flips
-    from .scoring import score
-    from .workbook import read_workbook
+    from engine.output.compare import flips, render_flips
+    from engine.evaluation.scoring import score
+    from engine.input.workbook import read_workbook
 
     if not scenario and not set_:
         raise click.UsageError("give --scenario and/or --set to compare against the defaults")
@@ -219,9 +219,9 @@ def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pa
 @click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, ...], card: Path | None) -> None:
     """Leaders per consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
-    from .compare import counts, render_sweep
-    from .scoring import score
-    from .workbook import read_workbook
+    from engine.output.compare import counts, render_sweep
+    from engine.evaluation.scoring import score
+    from engine.input.workbook import read_workbook
 
     book = read_workbook(workbook)
     table = []
@@ -243,7 +243,7 @@ def _warn_stale(out: Path, json_path: Path, lang: str) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def template(out: Path) -> None:
     """Write a blank input workbook with every sheet, a 说明 sheet and drop-downs."""
-    from .template import write_template
+    from engine.input.template import write_template
 
     with atomic_path(out) as tmp:
         write_template(tmp)
@@ -258,8 +258,8 @@ def template(out: Path) -> None:
 def explain(workbook: Path, leader_ids: tuple[str, ...], years: tuple[int, ...], card: Path | None,
             scenario: Path | None, set_: tuple[str, ...]) -> None:
     """Explain, per leader, which rules fired, on which facts and numbers, from which source."""
-    from .explain import explain_leader
-    from .scoring import score_workbook
+    from engine.output.explain import explain_leader
+    from engine.evaluation.scoring import score_workbook
 
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
     result = score_workbook(workbook, scorecard=scorecard, years=list(years) or None)
@@ -273,7 +273,7 @@ def explain(workbook: Path, leader_ids: tuple[str, ...], years: tuple[int, ...],
 @cli.command()
 def facts() -> None:
     """Print the facts catalogue: every fact a rule may read, and how it is derived."""
-    from .explain import fact_catalogue
+    from engine.output.explain import fact_catalogue
 
     click.echo(fact_catalogue())
 
@@ -282,7 +282,7 @@ def facts() -> None:
 @_scorecard_options
 def rules(card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
     """Check and print the rule catalogue of a scorecard (generated from the rule files)."""
-    from .explain import rule_catalogue
+    from engine.output.explain import rule_catalogue
 
     click.echo(rule_catalogue(load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))))
 
@@ -292,7 +292,7 @@ def rules(card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> No
               help="folder for the JSON Schemas (default rules/schema)")
 def schema(out: Path | None) -> None:
     """Write JSON Schemas for rule, scorecard, scenario and results files (for editors)."""
-    from .schemas import write_schemas
+    from engine.output.schemas import write_schemas
 
     for path in write_schemas(out):
         click.echo(str(path))
@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except InputError as exc:
         if not getattr(exc, "shown", False):  # explain, diff, sweep: list the problems too
-            from .workbook import format_issues
+            from engine.input.workbook import format_issues
 
             _echo_err(format_issues(exc.issues))
             _echo_err("输入数据有问题。/ input problems.")

@@ -1,4 +1,4 @@
-"""A throw-away copy of rules/ and scorecards/ for tests that author rules, with engine.load pointed at it."""
+"""A throw-away copy of rules/ and scorecards/ for tests that author rules, with engine.rules.load pointed at it."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import load
+from engine.rules import load
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 
 The core property: for random conditions over a few facts (numbers, booleans and text, each
 possibly missing) and random records, a condition fires through the real path
-(engine.conditions.parse_condition → engine.compile.compile_condition → engine.runtime.Session)
+(engine.rules.conditions.parse_condition → engine.rules.compile.compile_condition → engine.evaluation.runtime.Session)
 exactly when an independent Kleene evaluator of the same condition says "true". A missing fact
 is "unknown": it never makes a condition fire, also under `not`, `!=` and `not in`.
 
@@ -27,11 +27,11 @@ from projtools import copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.load as load
-from engine.compile import compile_condition
-from engine.conditions import parse_condition
-from engine.evaluate import evaluate_records
-from engine.runtime import RuleSpec, Session
+import engine.rules.load as load
+from engine.rules.compile import compile_condition
+from engine.rules.conditions import parse_condition
+from engine.evaluation.evaluate import evaluate_records
+from engine.evaluation.runtime import RuleSpec, Session
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "scorecards" / "samples" / "sample_county.xlsx"
@@ -189,7 +189,7 @@ def truth(node: tuple, rec: dict[str, Any], params: dict[str, Any]) -> bool | No
 
 # --------------------------------------------------------------------------- the engine path
 def engine_fires(texts: list[str], records: list[dict[str, Any]], params: dict[str, Any]) -> set[tuple[int, int]]:
-    """(record index, condition index) pairs that fire, exactly as engine.evaluate builds its specs."""
+    """(record index, condition index) pairs that fire, exactly as engine.evaluation.evaluate builds its specs."""
     specs = []
     for i, text in enumerate(texts):
         compiled = compile_condition(parse_condition(text, FACTS, params), params)
@@ -286,7 +286,7 @@ def test_int_and_float_are_the_same_number(text, value):
 
 
 def test_booleans_are_not_numbers_in_conditions():
-    from engine.conditions import ConditionError
+    from engine.rules.conditions import ConditionError
 
     for text in ("b1 == 1", "n1 == true", "n1 in [1, true]", "b1 in [0, 1]", "b1 > false"):
         with pytest.raises(ConditionError):
@@ -329,7 +329,7 @@ def test_a_long_condition_over_many_facts():
 
 # --------------------------------------------------------------------------- authoring in a temp project
 class Project:
-    """A throw-away copy of rules/ and scorecards/ that engine.load points at."""
+    """A throw-away copy of rules/ and scorecards/ that engine.rules.load points at."""
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
         self.root = root
@@ -507,8 +507,8 @@ def _strip_order(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_rule_order_in_the_scorecard_does_not_change_results(project):
-    from engine.scoring import score, to_json
-    from engine.workbook import read_workbook
+    from engine.evaluation.scoring import score, to_json
+    from engine.input.workbook import read_workbook
 
     book = read_workbook(SAMPLE)
     path = project.root / "scorecards" / "county.yaml"
@@ -524,9 +524,9 @@ def test_rule_order_in_the_scorecard_does_not_change_results(project):
 
 def test_diff_and_sweep_equal_separate_runs(capsys):
     from engine.cli import main
-    from engine.compare import counts, flips, render_flips, render_sweep
-    from engine.scoring import score
-    from engine.workbook import read_workbook
+    from engine.output.compare import counts, flips, render_flips, render_sweep
+    from engine.evaluation.scoring import score
+    from engine.input.workbook import read_workbook
 
     def separate(overrides: dict[str, Any]):
         return score(read_workbook(SAMPLE), load.load_scorecard(overrides=overrides))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.compile import compile_condition
-from engine.conditions import ConditionError, parse_condition
+from engine.rules.compile import compile_condition
+from engine.rules.conditions import ConditionError, parse_condition
 
 FACTS = {"deduction_points": "number", "is_top": "bool", "unit_type": "text", "bottom_position": "number",
          "portfolio": "text"}

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from engine.cli import main
-from engine.sample import expected_2025
+from engine.input.sample import expected_2025
 
 SAMPLE = Path(__file__).resolve().parent.parent / "scorecards" / "samples" / "sample_county.xlsx"
 
@@ -176,8 +176,8 @@ def test_template_command(tmp_path):
 
 
 def test_published_schemas_are_current():
-    from engine.schemas import schema_texts
-    from engine.load import RULES_DIR
+    from engine.output.schemas import schema_texts
+    from engine.rules.load import RULES_DIR
 
     for name, text in schema_texts().items():
         assert (RULES_DIR / "schema" / name).read_text(encoding="utf-8") == text, f"run `scorecard schema` ({name})"

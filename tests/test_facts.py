@@ -1,6 +1,6 @@
-"""Fact derivation (engine.facts) on small hand-built tables, exact values.
+"""Fact derivation (engine.evaluation.facts) on small hand-built tables, exact values.
 
-The tables are shaped like engine.workbook's output: one DataFrame per sheet
+The tables are shaped like engine.input.workbook's output: one DataFrame per sheet
 present, columns = ColumnSpec.en of engine/sheets.py plus `_row` (the Excel row),
 required year/rank/round columns int64, required points/amount float64, required
 flags bool, everything else object.
@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from engine.facts import (FIVE_NAMES, bottom_positions, derive_facts, derive_leader_year, five_score,
+from engine.evaluation.facts import (FIVE_NAMES, bottom_positions, derive_facts, derive_leader_year, five_score,
                           split_portfolio, window_notes)
-from engine.sheets import Kind, sheet
+from engine.input.sheets import Kind, sheet
 
 GRADES = {"好": 95, "较好": 85, "一般": 70, "差": 50}
 EQUAL = [0.2, 0.2, 0.2, 0.2, 0.2]
@@ -33,7 +33,7 @@ def _dtype(kind: Kind, required: bool) -> str:
 
 
 def table(en: str, rows: list[dict[str, Any]], first_row: int = 2) -> pd.DataFrame:
-    """A sheet as engine.workbook hands it over; unspecified cells are None."""
+    """A sheet as engine.input.workbook hands it over; unspecified cells are None."""
     spec = sheet(en)
     columns: dict[str, pd.Series] = {}
     for col in spec.columns:

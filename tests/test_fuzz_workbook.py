@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.issues import CODES, InputError
-from engine.sheets import GRADES, SHEETS, ColumnSpec, Kind, SheetSpec
-from engine.workbook import read_workbook
+from engine.input.issues import CODES, InputError
+from engine.input.sheets import GRADES, SHEETS, ColumnSpec, Kind, SheetSpec
+from engine.input.workbook import read_workbook
 from wbtools import cache_formulas, make_workbook, xlsx_bytes
 
 # database=None: no .hypothesis/ directory in the working tree; a failure prints its example.

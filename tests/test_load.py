@@ -1,7 +1,7 @@
 """Loading rule files, scorecards and scenarios: every error names the file and says why.
 
 Each test builds its own tree in tmp_path (a copy of rules/ including rules/sources/,
-and a scorecard yaml written there) and points engine.load's module-level
+and a scorecard yaml written there) and points engine.rules.load's module-level
 directories at it, so the real rule files are never touched.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-import engine.load as load
-from engine.conditions import Compare, Const, parse_condition
-from engine.facts import fact_types
-from engine.load import RuleFileError, load_scorecard
+import engine.rules.load as load
+from engine.rules.conditions import Compare, Const, parse_condition
+from engine.evaluation.facts import fact_types
+from engine.rules.load import RuleFileError, load_scorecard
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,10 +13,10 @@ import pytest
 
 from engine import load_scorecard, read_workbook, score
 from engine.cli import main
-from engine.explain import explain_leader
-from engine.issues import InputError
-from engine.load import RuleFileError
-from engine.report import BASIS_HEADERS, DETAIL_HEADERS, build_report
+from engine.output.explain import explain_leader
+from engine.input.issues import InputError
+from engine.rules.load import RuleFileError
+from engine.output.report import BASIS_HEADERS, DETAIL_HEADERS, build_report
 from wbtools import (ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, ROSTER, deduction_row, make_workbook,
                      roster_row)
 

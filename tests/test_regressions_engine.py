@@ -17,12 +17,12 @@ import pytest
 import yaml
 from projtools import copy_project
 
-import engine.load as load
-from engine.compile import compile_condition
-from engine.conditions import parse_condition
-from engine.evaluate import evaluate_records
-from engine.facts import split_portfolio
-from engine.runtime import RuleSpec, Session
+import engine.rules.load as load
+from engine.rules.compile import compile_condition
+from engine.rules.conditions import parse_condition
+from engine.evaluation.evaluate import evaluate_records
+from engine.evaluation.facts import split_portfolio
+from engine.evaluation.runtime import RuleSpec, Session
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "scorecards" / "samples" / "sample_county.xlsx"
@@ -251,7 +251,7 @@ def test_derived_from_covers_every_link_of_a_chain(project):
 
 # ===========================================================================
 # 8. MEDIUM — contains_any keywords are not normalised the way portfolio items are (NFKC,
-#    white space removed, engine.facts.split_portfolio), so a synonym an auditor types with a
+#    white space removed, engine.evaluation.facts.split_portfolio), so a synonym an auditor types with a
 #    full-width bracket or letter, or with a space, never matches anything — silently.
 #    Fix: normalise lists.<name> words the same way at load (or reject unnormalised words, exit 3).
 # ===========================================================================

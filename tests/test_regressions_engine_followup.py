@@ -15,15 +15,15 @@ import pytest
 import yaml
 from projtools import copy_project
 
-import engine.load as load
-from engine.evaluate import evaluate_records
+import engine.rules.load as load
+from engine.evaluation.evaluate import evaluate_records
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "scorecards" / "samples" / "sample_county.xlsx"
 
 
 class Project:
-    """A throw-away copy of rules/ and scorecards/; engine.load points at it when monkeypatch is given."""
+    """A throw-away copy of rules/ and scorecards/; engine.rules.load points at it when monkeypatch is given."""
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch | None = None):
         self.root = root

@@ -18,10 +18,10 @@ import yaml
 import engine.cli as cli
 from engine import load_scorecard, read_workbook, score
 from engine.cli import main
-from engine.explain import explain_leader
-from engine.load import check_source, parse_model
-from engine.model import Rule
-from engine.report import BASIS_HEADERS, build_report
+from engine.output.explain import explain_leader
+from engine.rules.load import check_source, parse_model
+from engine.rules.model import Rule
+from engine.output.report import BASIS_HEADERS, build_report
 from wbtools import (ANNUAL, DEDUCTIONS, FIVE, IMAGE, PORTFOLIOS, ROSTER, deduction_row, make_workbook, roster_row)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,12 +6,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.issues import InputIssue
-from engine.report import (
+from engine.input.issues import InputIssue
+from engine.output.report import (
     BASIS_HEADERS, DETAIL_HEADERS, ISSUE_HEADERS, PARAMETER_HEADERS, SUMMARY_TITLE,
-    build_report, display_width, format_mapping, write_report,
+    build_report, write_report,
 )
-from engine.results import (
+from engine.xlsxio import display_width, format_mapping
+from engine.evaluation.results import (
     Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult, SourceRef,
 )
 

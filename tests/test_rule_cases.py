@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.evaluate import evaluate_records
-from engine.load import RULES_DIR, load_scorecard, parse_model, read_yaml
-from engine.model import RuleCases
+from engine.evaluation.evaluate import evaluate_records
+from engine.rules.load import RULES_DIR, load_scorecard, parse_model, read_yaml
+from engine.rules.model import RuleCases
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import runtime
-from engine.runtime import RuleSpec, RuntimeFailure, Session
+from engine.evaluation import runtime
+from engine.evaluation.runtime import RuleSpec, RuntimeFailure, Session
 
 AWARDS = RuleSpec("awards", "ly", {"$gte": {"p": 4}})
 BONUS = RuleSpec("bonus", "ly", {"$gte": {"p": 6}})
@@ -129,7 +129,7 @@ def test_numbers_json_writes_with_an_exponent_are_evaluated(value, fires):
 
 
 def test_number_encoding():
-    from engine.runtime import encode_fact, encode_number
+    from engine.evaluation.runtime import encode_fact, encode_number
 
     assert [encode_number(v) for v in (1e-05, 1e16, 2.5, 1.5e16)] == ["1.0e-05", "1.0e+16", "2.5", "1.5e+16"]
     assert encode_fact({"name": "王\"建国", "p": 1e-05, "n": 3, "b": True}) == \

@@ -15,10 +15,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from engine.sample import (
+from engine.input.sample import (
     LATEST, PLANTED_CASES, YEARS, build_sample, expected_2025, render_readme, write_sample,
 )
-from engine.sheets import FIVE_DIMENSIONS, GRADES, SHEETS, Kind
+from engine.input.sheets import FIVE_DIMENSIONS, GRADES, SHEETS, Kind
 
 SAMPLES = Path(__file__).resolve().parent.parent / "scorecards" / "samples"
 SAMPLE_XLSX = SAMPLES / "sample_county.xlsx"

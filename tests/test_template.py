@@ -6,8 +6,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.sheets import SHEETS, Kind, sheet
-from engine.template import GUIDE_HEADERS, GUIDE_SHEET, LAST_DATA_ROW, write_template
+from engine.input.sheets import SHEETS, Kind, sheet
+from engine.input.template import GUIDE_HEADERS, GUIDE_SHEET, LAST_DATA_ROW, write_template
 
 
 @pytest.fixture(scope="module")

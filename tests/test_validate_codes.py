@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.workbook as workbook_module
-from engine.issues import CODES, InputError, InputIssue, make_issue
-from engine.workbook import read_workbook
+import engine.input.workbook as workbook_module
+from engine.input.issues import CODES, InputError, InputIssue, make_issue
+from engine.input.workbook import read_workbook
 from wbtools import (ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, cache_formulas, cell_of,
                      deduction_row, encrypted_ole_bytes, make_workbook, put_error_cell, rewrite_member, roster_row,
                      sheet_member)

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from engine.sheets import sheet
-from engine.validate import BLANK, INVALID, display_value, normalise_cell, number_text
+from engine.input.sheets import sheet
+from engine.input.validate import BLANK, INVALID, display_value, normalise_cell, number_text
 
 ROSTER = sheet("roster")
 CARD = sheet("deductions")

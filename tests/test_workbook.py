@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.issues import InputError
-from engine.sheets import SHEETS
-from engine.workbook import Workbook, format_issues, read_workbook, sort_issues, write_issues_xlsx
+from engine.input.issues import InputError
+from engine.input.sheets import SHEETS
+from engine.input.workbook import Workbook, format_issues, read_workbook, sort_issues, write_issues_xlsx
 from wbtools import (DEDUCTIONS, FIVE, ROSTER, cell_of, deduction_row, encrypted_ole_bytes, header,
                      make_workbook, put_error_cell, rewrite_member, roster_row, sheet_member, valid_workbook,
                      xls_ole_bytes, xlsx_bytes)

@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from engine.sheets import SHEETS, sheet
+from engine.input.sheets import SHEETS, sheet
 
 Rows = list[list[Any]]
 

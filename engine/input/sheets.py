@@ -5,7 +5,7 @@ they cannot drift apart. Headers are Chinese; the English alias is accepted too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 

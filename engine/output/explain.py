@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facts import CATALOGUE
-from .load import Scorecard
-from .results import LeaderResult, RunResult
+from engine.evaluation.facts import CATALOGUE
+from engine.rules.load import Scorecard
+from engine.evaluation.results import LeaderResult, RunResult
 
 
 def _fmt(value: Any) -> str:

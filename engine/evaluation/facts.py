@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from .conditions import FactType
-from .sheets import FIVE_DIMENSIONS
+from engine.rules.conditions import FactType
+from engine.input.sheets import FIVE_DIMENSIONS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ Grammar (no arithmetic: sums and windows are facts derived before the rules run)
                      | "in" atom | "not" "in" atom | "contains_any" atom)?
     atom    := NUMBER | STRING | "true" | "false" | NAME | "[" literals "]" | "(" expr ")"
 
-NAME is a fact (see engine.facts) or a parameter declared by the rule. Nothing
+NAME is a fact (see engine.evaluation.facts) or a parameter declared by the rule. Nothing
 here is ever handed to eval/exec: text is tokenised and parsed by hand.
 """
 from __future__ import annotations

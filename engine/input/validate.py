@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import CODES, InputIssue, make_issue
-from .sheets import GRADES, ColumnSpec, Kind, SheetSpec
+from engine.input.issues import CODES, InputIssue, make_issue
+from engine.input.sheets import GRADES, ColumnSpec, Kind, SheetSpec
 
 # A problem found in one cell: (code, extra template fields).
 Problem = tuple[str, dict[str, object]]

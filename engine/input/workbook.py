@@ -35,10 +35,10 @@ from typing import Any
 import pandas as pd
 import python_calamine
 
-from .issues import CODES, InputError, InputIssue, make_issue, shorten
-from .sheets import SHEETS, ColumnSpec, Kind, SheetSpec
-from .validate import INVALID, Problem, SheetData, check_across, display_value, normalise_sheet, skipped_indices
-from .xlsx_safe import safe_cell
+from engine.input.issues import CODES, InputError, InputIssue, make_issue, shorten
+from engine.input.sheets import SHEETS, ColumnSpec, Kind, SheetSpec
+from engine.input.validate import INVALID, Problem, SheetData, check_across, display_value, normalise_sheet, skipped_indices
+from engine.xlsx_safe import safe_cell
 
 GUIDE_SHEET = "说明"               # the guide sheet `scorecard template` writes first
 MAX_FILE_BYTES = 1 << 30          # 1 GiB: larger inputs are not an annual scorecard
@@ -1024,7 +1024,7 @@ def write_issues_xlsx(issues: list[InputIssue], path: Path) -> None:
     from openpyxl import Workbook as XlsxWorkbook  # noqa: PLC0415
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
 
-    from .report import save_workbook_stable  # noqa: PLC0415
+    from engine.xlsxio import save_workbook_stable  # noqa: PLC0415
 
     def text(value: str | None) -> str:
         return safe_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value or ""))

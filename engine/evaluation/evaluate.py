@@ -1,6 +1,6 @@
 """Run a scorecard's rules over fact records through durable_rules; collect everything.
 
-Strata (engine.load.stratify) run in order: a rule that concludes a fact runs
+Strata (engine.rules.load.stratify) run in order: a rule that concludes a fact runs
 before the rules that read it, and its conclusions (with the clauses and facts
 behind them) are written into the records the next stratum sees.
 """
@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compile import compile_condition
-from .conditions import And, ConditionError, ContainsAny, Fact, Node, Not, Or, Truth, names_in
-from .facts import SCOPES, fact_spec
-from .load import LoadedRule, Scorecard
-from .model import ConcludeAction, ConsequenceAction
-from .runtime import RuleSpec, Session
-from .sheets import SHEETS
+from engine.rules.compile import compile_condition
+from engine.rules.conditions import And, ConditionError, ContainsAny, Fact, Node, Not, Or, Truth, names_in
+from engine.evaluation.facts import SCOPES, fact_spec
+from engine.rules.load import LoadedRule, Scorecard
+from engine.rules.model import ConcludeAction, ConsequenceAction
+from engine.evaluation.runtime import RuleSpec, Session
+from engine.input.sheets import SHEETS
 
 SHEET_LABELS = {spec.en: spec.zh for spec in SHEETS}  # sheet key → Chinese name, from the contract
 

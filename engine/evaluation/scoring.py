@@ -13,16 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from .evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
+from engine.evaluation.evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
                        matched_keywords)
-from .facts import SCOPES, ScopeSpec, derive_facts, window_notes
-from .sheets import FIVE_DIMENSIONS
-from .issues import InputError, InputIssue
-from .load import Scorecard, load_scorecard
-from .model import ConsequenceAction
-from .results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult,
+from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_notes
+from engine.input.sheets import FIVE_DIMENSIONS
+from engine.input.issues import InputError, InputIssue
+from engine.rules.load import Scorecard, load_scorecard
+from engine.rules.model import ConsequenceAction
+from engine.evaluation.results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult,
                       SourceRef)
-from .workbook import Workbook, read_workbook
+from engine.input.workbook import Workbook, read_workbook
 
 SCORE_FACTS = ("deduction_points", "deduction_points_2y", "deduction_points_3y",
                "unit_rank", "unit_count", "bottom_position", "bottom_position_prev")

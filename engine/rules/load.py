@@ -1,7 +1,7 @@
 """Load rule files, scorecards and scenarios: parse once, check everything, then run many.
 
 Every error names the file. YAML is read with safe_load only; conditions are
-parsed by engine.conditions, never evaluated as Python.
+parsed by engine.rules.conditions, never evaluated as Python.
 """
 from __future__ import annotations
 
@@ -16,19 +16,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .compile import compile_condition
-from .conditions import (ConditionError, Const, ContainsAny, In, Node, Not, Param, check_params, names_in,
+from engine.rules.compile import compile_condition
+from engine.rules.conditions import (ConditionError, Const, ContainsAny, In, Node, Not, Param, check_params, names_in,
                          parse_condition)
-from .runtime import RuleSpec, RuntimeFailure, Session
-from .facts import CATALOGUE, fact_spec, fact_types, normalise_text
-from .model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
+from engine.evaluation.runtime import RuleSpec, RuntimeFailure, Session
+from engine.evaluation.facts import CATALOGUE, fact_spec, fact_types, normalise_text
+from engine.rules.model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
 def _project_root() -> Path:
     """Where rules/ and scorecards/ live: $SCORECARD_HOME, else the checkout this package sits
     in (the editable install the README uses), else the current folder."""
     if os.environ.get("SCORECARD_HOME"):
         return Path(os.environ["SCORECARD_HOME"]).resolve()
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     return checkout if (checkout / "rules").is_dir() else Path.cwd().resolve()
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .issues import InputIssue
+from engine.input.issues import InputIssue
 
 SCHEMA_VERSION = 1
 

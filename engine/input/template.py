@@ -1,6 +1,6 @@
 """The blank input template (SPEC section 1: organization department staff).
 
-Built from engine.sheets.SHEETS, so the template, the reader and the docs cannot
+Built from engine.input.sheets.SHEETS, so the template, the reader and the docs cannot
 drift apart: a 说明 sheet explaining every sheet and column, then one sheet per
 input table with its Chinese headers and drop-downs for the fixed-choice columns.
 """
@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .report import fit_columns, save_workbook_stable, table_sheet
-from .sheets import GRADES, SHEETS, ColumnSpec, Kind, SheetSpec
+from engine.xlsxio import fit_columns, save_workbook_stable, table_sheet
+from engine.input.sheets import GRADES, SHEETS, ColumnSpec, Kind, SheetSpec
 
 GUIDE_SHEET = "说明"
 GUIDE_HEADERS = ("工作表", "工作表（英文）", "工作表说明", "列名", "列名（英文）",

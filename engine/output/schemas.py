@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .load import RULES_DIR
-from .model import RuleCases, Rule, ScenarioDef, ScorecardDef
-from .results import RunResult
+from engine.rules.load import RULES_DIR
+from engine.rules.model import RuleCases, Rule, ScenarioDef, ScorecardDef
+from engine.evaluation.results import RunResult
 
 SCHEMAS = {
     "rule.schema.json": Rule,

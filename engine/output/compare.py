@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .results import RunResult
+from engine.evaluation.results import RunResult
 
 
 def _codes(result: RunResult) -> dict[tuple[int, str], tuple[str, set[str]]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .conditions import And, Compare, ConditionError, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, ConditionError, Const, ContainsAny, In, Node, Not, Or, Param, Truth
 
 Compiled = bool | dict[str, Any]
 

@@ -1,0 +1,1 @@
+"""Evaluation: facts derived from the input, the durable_rules runtime, scoring into results."""

@@ -1,0 +1,1 @@
+"""Input: the workbook contract (sheets), reading, validation and the issues it reports."""

@@ -1,0 +1,1 @@
+"""Output: the Excel report, explanations, comparisons and published schemas."""

@@ -1,0 +1,1 @@
+"""Rules: the typed rule/scorecard model, the condition language, compilation and loading."""
