@@ -182,7 +182,7 @@ def test_a_failed_run_warns_about_an_earlier_report(tmp_path, capsys):
 
 
 def test_set_reads_exponent_numbers(tmp_path):
-    from engine.cli import _parse_set
+    from engine.cli.common import _parse_set
 
     assert _parse_set(("countersign.amount=1e4", "card.withhold_bonus=6", "x.y=[1, 2]", "a.b=abc")) == \
         {"countersign.amount": 10000.0, "card.withhold_bonus": 6, "x.y": [1, 2], "a.b": "abc"}
