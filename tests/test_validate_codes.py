@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import engine.input.workbook as workbook_module
+import engine.input.xlsx_zip as xlsx_zip_module
 from engine.input.issues import CODES, InputError, InputIssue, make_issue
 from engine.input.workbook import read_workbook
 from wbtools import (ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, cache_formulas, cell_of,
@@ -83,7 +83,7 @@ def test_file_unreadable(tmp_path, monkeypatch):
 @covers("FILE_TOO_LARGE")
 def test_file_too_large(tmp_path, monkeypatch):
     path = card(tmp_path, deduction_row())
-    monkeypatch.setattr(workbook_module, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(xlsx_zip_module, "MAX_FILE_BYTES", 100)
     issue = only(strict(path), "FILE_TOO_LARGE")
     assert issue.value == str(path.stat().st_size)
 

@@ -1,0 +1,254 @@
+"""Opening the input file safely: bytes, format sniffing, the zip, calamine, the workbook XML.
+
+Everything here runs before any cell is read, and every failure becomes a `Fatal`
+carrying the issue that names the file and what to do about it.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from engine.input.issues import InputIssue, make_issue
+
+MAX_FILE_BYTES = 1 << 30          # 1 GiB: larger inputs are not an annual scorecard
+MAX_SHEET_XML_BYTES = 2 << 30     # zip-bomb guard before calamine inflates a sheet
+
+
+class Fatal(Exception):
+    """Internal: reading cannot go on; carries the issue that says why."""
+
+    def __init__(self, issue: InputIssue):
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+# --------------------------------------------------------------------------
+# Opening the file: bytes, format sniffing, zip and calamine
+# --------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+               NotImplementedError, RuntimeError, ValueError, KeyError)
+
+
+def not_xlsx(file: str, label: str, zh: str, en: str) -> Fatal:
+    return Fatal(make_issue("NOT_XLSX", file=file, value=label, detail=zh, detail_en=en,
+                             expected="Excel 工作簿（.xlsx）", expected_en="an Excel workbook (.xlsx)"))
+
+
+def read_bytes(path: Path) -> bytes:
+    name = str(path)
+    try:
+        if not path.exists():
+            raise Fatal(make_issue("FILE_NOT_FOUND", file=name, value=name,
+                                    detail="路径不存在", detail_en="no such path"))
+        if not path.is_file():
+            raise Fatal(make_issue("FILE_NOT_FOUND", file=name, value=name,
+                                    detail="这是一个文件夹或特殊文件，不是普通文件",
+                                    detail_en="it is a directory or special file, not a regular file"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Fatal(make_issue("FILE_TOO_LARGE", file=name, value=str(size),
+                                    detail=f"文件有 {size} 字节，超过上限 {MAX_FILE_BYTES} 字节",
+                                    detail_en=f"the file has {size} bytes, more than {MAX_FILE_BYTES}"))
+        with path.open("rb") as handle:     # read-only: the input is never modified
+            return handle.read()
+    except PermissionError as exc:
+        raise Fatal(make_issue("FILE_UNREADABLE", file=name, value=name,
+                                detail=f"没有读取权限（{exc.strerror}）",
+                                detail_en=f"permission denied ({exc.strerror})")) from None
+    except OSError as exc:
+        raise Fatal(make_issue("FILE_UNREADABLE", file=name, value=name,
+                                detail=f"操作系统报告错误：{exc.strerror or exc}",
+                                detail_en=f"the operating system reported: {exc.strerror or exc}")) from None
+
+
+def sniff_non_zip(data: bytes, file: str) -> Fatal:
+    """Name the format of a file that is not a zip, as precisely as the bytes allow."""
+    if not data:
+        return not_xlsx(file, "empty", "文件是空的（0 字节）", "the file is empty (0 bytes)")
+    if data.startswith(_OLE_MAGIC):
+        return _sniff_ole(data, file)
+    head = data[:4096]
+    text = _as_text(head)
+    if text is None:
+        return not_xlsx(file, "unknown", "无法识别的文件格式（既不是 Excel 工作簿，也不是文本）",
+                         "unrecognised format (neither an Excel workbook nor text)")
+    lowered = text.lstrip().lower()
+    if lowered.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return not_xlsx(file, "xml2003", "这是 Excel 2003 XML 表格，请在 Excel 中“另存为” Excel 工作簿（*.xlsx）",
+                         "this is an Excel 2003 XML spreadsheet; save it as an Excel workbook (*.xlsx)")
+    if lowered.startswith("<") and ("<html" in lowered or "<table" in lowered):
+        return not_xlsx(file, "html", "这是网页（HTML）文件，只是扩展名是 Excel 的；请在 Excel 中打开后“另存为” Excel 工作簿（*.xlsx）",
+                         "this is a web page (HTML) with an Excel file name; open it in Excel and "
+                         "save it as an Excel workbook (*.xlsx)")
+    return not_xlsx(file, "csv", "这是文本/CSV 文件，只是扩展名被改成了 Excel 的；请在 Excel 中打开后“另存为” Excel 工作簿（*.xlsx）",
+                     "this is a text/CSV file renamed to an Excel name; open it in Excel and save it "
+                     "as an Excel workbook (*.xlsx)")
+
+
+def _as_text(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    if b"\x00" in head:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _sniff_ole(data: bytes, file: str) -> Fatal:
+    # An OLE compound file: Office stores a password-protected .xlsx this way
+    # (streams EncryptionInfo + EncryptedPackage); an old .xls has a Workbook stream.
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if has("EncryptedPackage") or has("EncryptionInfo"):
+        return not_xlsx(file, "encrypted",
+                         "工作簿设置了打开密码（文件已加密），无法读取；请在 Excel 中取消密码"
+                         "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新保存为 .xlsx",
+                         "the workbook is password-protected (encrypted) and cannot be read; remove the "
+                         "password in Excel (File > Info > Protect Workbook > Encrypt with Password) and save again")
+    if has("Workbook") or has("Book"):
+        return not_xlsx(file, "xls", "这是旧版 Excel 97-2003 工作簿（.xls）；请在 Excel 中“另存为” Excel 工作簿（*.xlsx）",
+                         "this is an old Excel 97-2003 workbook (.xls); save it as an Excel workbook (*.xlsx)")
+    return not_xlsx(file, "ole", "这是 Office 97-2003 复合文档（如 .doc），不是 Excel 工作簿",
+                     "this is an Office 97-2003 compound document (e.g. .doc), not an Excel workbook")
+
+
+def open_zip(data: bytes, file: str) -> zipfile.ZipFile:
+    if not data.startswith(_ZIP_MAGICS):
+        raise sniff_non_zip(data, file)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except ZIP_ERRORS:
+        raise not_xlsx(file, "corrupt", "文件已损坏（zip 结构不完整，可能下载或复制没有完成）",
+                        "the file is corrupt (incomplete zip structure; an unfinished download or copy?)") from None
+    if "xl/workbook.xml" in names:
+        return archive
+    if "xl/workbook.bin" in names:
+        raise not_xlsx(file, "xlsb", "这是 Excel 二进制工作簿（.xlsb）；请“另存为” Excel 工作簿（*.xlsx）",
+                        "this is an Excel binary workbook (.xlsb); save it as an Excel workbook (*.xlsx)")
+    if "mimetype" in names and "content.xml" in names:
+        raise not_xlsx(file, "ods", "这是 OpenDocument 表格（.ods）；请“另存为” Excel 工作簿（*.xlsx）",
+                        "this is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (*.xlsx)")
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise not_xlsx(file, "office", "这是 Word 或 PowerPoint 文件，不是 Excel 工作簿",
+                        "this is a Word or PowerPoint file, not an Excel workbook")
+    raise not_xlsx(file, "zip", "这是 zip 压缩包，不是 Excel 工作簿（缺少 xl/workbook.xml）",
+                    "this is a zip archive, not an Excel workbook (no xl/workbook.xml)")
+
+
+def corrupt(file: str, what: str) -> Fatal:
+    return not_xlsx(file, "corrupt", f"文件已损坏，无法读取（{what}）", f"the file is corrupt and cannot be read ({what})")
+
+
+def is_panic(exc: BaseException) -> bool:
+    # pyo3 turns a Rust panic inside calamine into PanicException, a BaseException
+    # subclass that cannot be imported; recognise it by name, nothing broader.
+    return type(exc).__name__ == "PanicException"
+
+
+@contextlib.contextmanager
+def calamine_errors(file: str, what: str) -> Iterator[None]:
+    """Map calamine's failures on a damaged file (errors, or a Rust panic) to NOT_XLSX."""
+    try:
+        yield
+    except python_calamine.PasswordError:
+        raise not_xlsx(file, "encrypted", "工作簿设置了密码，无法读取；请取消密码后重新保存",
+                        "the workbook is password-protected; remove the password and save again") from None
+    except python_calamine.CalamineError as exc:
+        raise corrupt(file, f"{what}：{str(exc)[:200]}") from None
+    except BaseException as exc:
+        if is_panic(exc):
+            raise corrupt(file, f"{what}：calamine {str(exc)[:200]}") from None
+        raise
+
+
+def open_calamine(data: bytes, file: str) -> python_calamine.CalamineWorkbook:
+    with calamine_errors(file, "工作簿"):
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+@dataclass
+class BookXml:
+    """What the workbook XML says that calamine does not: sheet XML paths, calc mode."""
+
+    paths: dict[str, str]       # sheet name -> zip member path
+    full_calc_on_load: bool     # the writer asked Excel to recompute: cached values untrusted
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(element: ET.Element, local: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == local:
+            return value
+    return None
+
+
+def book_xml(archive: zipfile.ZipFile, file: str) -> BookXml:
+    try:
+        root = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels_name = "xl/_rels/workbook.xml.rels"
+        rels = ET.fromstring(archive.read(rels_name)) if rels_name in archive.namelist() else None
+    except (ET.ParseError, *ZIP_ERRORS):
+        raise corrupt(file, "xl/workbook.xml") from None
+    targets: dict[str, str] = {}
+    for rel in rels.iter() if rels is not None else ():
+        if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            targets[rel.get("Id", "")] = path
+    paths: dict[str, str] = {}
+    full_calc = False
+    for element in root.iter():
+        name = _local(element.tag)
+        if name == "sheet" and element.get("name") is not None:
+            rid = _attr(element, "id")
+            if rid in targets:
+                paths[element.get("name", "")] = targets[rid]
+        elif name == "calcPr":
+            full_calc = element.get("fullCalcOnLoad") in ("1", "true")
+    return BookXml(paths, full_calc)
+
+
+
+HAS_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:v|is)[\s>]")
+CHUNK = 8 << 20
+
+
+def stream_any(archive: zipfile.ZipFile, member: str, found: Callable[[bytes], bool]) -> bool:
+    """Test a zip member chunk by chunk without holding it whole (big sheets rarely match);
+    each test sees the previous chunk's last 256 bytes too, so a match across a boundary counts."""
+    tail = b""
+    with archive.open(member) as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            if not chunk:
+                return False
+            if found(tail + chunk):
+                return True
+            tail = chunk[-256:]
+
+
+def stream_has(archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes]) -> bool:
+    return stream_any(archive, member, lambda data: pattern.search(data) is not None)
+
