@@ -6,9 +6,9 @@ possibly missing) and random records, a condition fires through the real path
 exactly when an independent Kleene evaluator of the same condition says "true". A missing fact
 is "unknown": it never makes a condition fire, also under `not`, `!=` and `not in`.
 
-Kept out of the generator on purpose (each is a known defect with a strict xfail in
-tests/test_review3_findings.py): `not in` an empty list, `not ... contains_any` (rejected only
-when the run compiles it), and contains_any keywords with regex metacharacters.
+The generator includes `not ... contains_any` and keywords that durable_rules' own regex
+matcher got wrong (regex metacharacters, and words whose beginning repeats at their end such as
+"aba" or 一对一): the runtime wrapper decides containment itself (engine.evaluation.runtime).
 
 The rest of the file: plain tests of precedence, nulls, numbers, authoring (a rule chain over
 three strata, the other scopes, parameter-decided clauses) and determinism (scenario runs,
@@ -39,7 +39,8 @@ SAMPLE = REPO / "scorecards" / "samples" / "sample_county.xlsx"
 # --------------------------------------------------------------------------- the fact space
 FACTS = {"n1": "number", "n2": "number", "b1": "bool", "b2": "bool", "t1": "text"}
 NUMBERS = [-1, 0, 1, 1.0, 2, 2.5, 3]
-WORDS = ["财务", "采购", "ab", "b c", "乡镇", "-", "/", "x"]   # no regex metacharacters (see module doc)
+# Overlapping words ("aba", 一对一) and regex metacharacters once slipped through durable's regex.
+WORDS = ["财务", "采购", "ab", "b c", "乡镇", "-", "/", "x", "aba", "一对一", "a.b", "(", "%", "a|b", "*"]
 SCOPE = "leader_year"
 
 # --------------------------------------------------------------------------- my own tiny AST
@@ -87,18 +88,6 @@ def _trees() -> st.SearchStrategy:
         ),
         max_leaves=6,
     )
-
-
-def _positive_contains(node: tuple, negative: bool = False) -> tuple:
-    """Replace a contains_any that ends up negated (unsupported, see module doc) by a literal."""
-    kind = node[0]
-    if kind == "has" and negative:
-        return ("lit", True)
-    if kind == "not":
-        return ("not", _positive_contains(node[1], not negative))
-    if kind in ("and", "or"):
-        return (kind, [_positive_contains(k, negative) for k in node[1]])
-    return node
 
 
 # --------------------------------------------------------------------------- rendering
@@ -206,7 +195,8 @@ _records = st.lists(
         "b1": st.one_of(st.none(), st.booleans()),
         "b2": st.one_of(st.none(), st.booleans()),
         "t1": st.one_of(st.none(), st.just(""),
-                        st.lists(st.sampled_from(WORDS + ["其他", "z"]), max_size=3).map("".join)),
+                        st.lists(st.sampled_from(WORDS + ["其他", "z", "a", "b", "一", "对"]), max_size=4)
+                        .map("".join)),
     }),
     min_size=1, max_size=8,
 )
@@ -224,7 +214,6 @@ _params = st.fixed_dictionaries({
        seed=st.integers(0, 2 ** 16))
 def test_durable_rules_agrees_with_a_three_valued_evaluator(trees, records, params, seed):
     rnd = random.Random(seed)
-    trees = [_positive_contains(t) for t in trees]
     texts = [render(t, rnd) for t in trees]
     expected = {(r, c) for c, tree in enumerate(trees) for r, rec in enumerate(records)
                 if truth(tree, rec, params) is True}
@@ -303,9 +292,23 @@ def test_booleans_and_numbers_stay_apart_at_run_time():
     ("财务", "分管财务工作", True), ("财务", "分管财政", False), ("b c", "ab cd", True),
     ("-", "a-b", True), ("/", "会计/出纳", True), ("政府采购", "分管政府采购、物资", True),
     ("财务", "第一行\n财务", True), ("😀", "x😀y", True), ("é", "café", True),
+    ("一对一", "一对一对口帮扶", True), ("aba", "ababc", True), ("abab", "abababx", True),
+    ("a.b", "axb", False), ("a.b", "a.b", True), ("%", "100%", True), ("(", "a(b", True),
 ])
 def test_contains_any_plain_keywords(keyword, text, hit):
     assert (fires(f't1 contains_any ["{keyword}"]', {"t1": text}) == [0]) is hit
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(words=st.lists(st.text(alphabet="ab一对.%(|*", min_size=1, max_size=5), min_size=1, max_size=3),
+       texts=st.lists(st.text(alphabet="ab一对.%(|*x", max_size=10), min_size=1, max_size=6))
+def test_contains_any_is_pythons_in(words, texts):
+    # No keyword is ever missed: the runtime's containment equals Python's `in` on any text.
+    quoted = ", ".join(json.dumps(w, ensure_ascii=False) for w in words)
+    got = fires(f"t1 contains_any [{quoted}]", *({"t1": t} for t in texts))
+    assert got == [i for i, t in enumerate(texts) if any(w in t for w in words)]
+    got_not = fires(f"not (t1 contains_any [{quoted}])", *({"t1": t} for t in texts))
+    assert got_not == [i for i, t in enumerate(texts) if not any(w in t for w in words)]
 
 
 def test_empty_lists_in_the_positive():

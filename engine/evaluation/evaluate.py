@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.rules.compile import compile_condition
-from engine.rules.conditions import And, ConditionError, ContainsAny, Fact, Node, Not, Or, Truth, names_in
+from engine.rules.conditions import And, ContainsAny, Fact, Node, Not, Or, Truth, names_in
 from engine.evaluation.facts import SCOPES, fact_spec
 from engine.rules.load import LoadedRule, Scorecard
 from engine.rules.model import ConcludeAction, ConsequenceAction
@@ -155,26 +155,12 @@ def _falsity_specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec | 
     params = {**params, **rule.local_values}
     out: list[RuleSpec | bool] = []
     for clause, node in rule.clauses:
-        try:
-            compiled = compile_condition(Not(_with_scope(rule, node)), params)
-        except ConditionError:
-            # not expressible (not ... contains_any): definitely false where every fact it reads is present
-            out.append(_presence_spec(rule, clause, node))
-            continue
+        compiled = compile_condition(Not(_with_scope(rule, node)), params)
         if isinstance(compiled, bool):
             out.append(compiled)
         else:
             out.append(RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, compiled))
     return out
-
-
-def _presence_spec(rule: LoadedRule, clause: str, node: Node) -> RuleSpec | bool:
-    facts, _ = names_in(node)
-    if not facts:
-        return True
-    present = [{"$ex": {name: 1}} for name in sorted(facts)]
-    condition = present[0] if len(present) == 1 else {"$and": present}
-    return RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, condition)
 
 
 def _settle_conclusions(rules: list[LoadedRule], outcomes: list[Outcome], falsity: dict[str, list[str | bool]],
@@ -228,8 +214,7 @@ def consequence_firings(out: Outcome) -> list[Firing]:
 
 
 def matched_keywords(rule: LoadedRule, record: dict[str, Any]) -> list[str]:
-    """Which words of a contains_any list a record's text holds (for the explanation only;
-    the decision was durable_rules')."""
+    """Which words of a contains_any list a record's text holds (for the explanation)."""
     values = rule.local_values
     found: list[str] = []
 

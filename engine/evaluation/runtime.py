@@ -18,10 +18,16 @@ in tests/test_runtime.py:
 * a bare `+m.x` catch-all refires forever → every rule is anchored on `_scope`;
 * its JSON parser rejects a number with an exponent but no decimal point (`1e-05`,
   `1e+16`: error 204, measured here), which is how json.dumps writes such floats
-  → facts are encoded here, every float with a decimal point, and handed over as text.
+  → facts are encoded here, every float with a decimal point, and handed over as text;
+* its regex automaton (`$mt`) misses a keyword whose beginning repeats at its end
+  (`.*aba.*` does not match "ababc"; 一对一 is not found in 一对一对口帮扶; measured here),
+  and hangs past ~510 alternatives in one ruleset → `contains_any` never reaches it: the
+  compiler emits a `$kw` marker, and this wrapper decides containment per record with a
+  plain substring test and hands durable_rules a true/false fact to test instead.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -68,6 +74,7 @@ class Session:
         self._host = _SyncHost()
         self._prefix = f"scorecard_{id(self):x}_{next(_names)}"
         self._count = 0
+        self._keywords: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # ruleset → its $kw facts
 
     def run(self, rules: list[RuleSpec], records: list[dict[str, Any]]) -> list[tuple[int, str]]:
         """Assert each record as a fact; return sorted unique (record index, rule key) firings.
@@ -105,13 +112,15 @@ class Session:
         definition: dict[str, Any] = {
             "sentinel": {"all": [{"m": {"_scope": scope}}], "run": _recorder(_SENTINEL, fired, errors)},
         }
+        keywords: dict[str, tuple[str, tuple[str, ...]]] = {}
         for i, rule in enumerate(rules):
-            anchored = {"$and": [{"_scope": rule.scope}, rule.condition]}
+            anchored = {"$and": [{"_scope": rule.scope}, _resolve_keywords(rule.condition, keywords)]}
             definition[f"r{i}"] = {"all": [{"m": anchored}], "run": _recorder(rule.key, fired, errors)}
         try:
             self._host.register_rulesets({name: definition})
         except Exception as exc:  # durable reports a bad definition as a bare error code
             raise RuntimeFailure(f"durable_rules rejected the compiled ruleset: {exc}") from exc
+        self._keywords[name] = keywords
         ruleset = self._host.get_ruleset(name)
         ruleset.assert_fact = types.MethodType(_assert_encoded, ruleset)
         return name
@@ -120,6 +129,10 @@ class Session:
         sid = str(index)
         # None is left out (null semantics); "__" keys are the engine's own notes, not facts.
         fact = {k: v for k, v in record.items() if v is not None and not k.startswith("__")}
+        for kw_name, (text_fact, words) in self._keywords[name].items():
+            text = fact.get(text_fact)
+            if isinstance(text, str):  # no text: unknown, so the keyword fact stays absent
+                fact[kw_name] = any(word in text for word in words)
         fact.update({"sid": sid, "id": sid, "_rid": index, "_scope": scope})
         try:
             self._host.assert_fact(name, fact)
@@ -131,6 +144,30 @@ class Session:
         if state.get("exception"):
             raise RuntimeFailure(f"rule action failed: {state['exception']}")
         self._host.delete_state(name, sid)
+
+
+KEYWORDS = "$kw"  # engine.rules.compile's contains_any marker
+
+
+def keyword_fact(text_fact: str, words: tuple[str, ...]) -> str:
+    """The name of the true/false fact "text_fact contains any of words" (stable per list)."""
+    digest = hashlib.sha256("\0".join((text_fact, *words)).encode("utf-8")).hexdigest()[:16]
+    return f"kw_{text_fact}_{digest}"
+
+
+def _resolve_keywords(condition: Any, found: dict[str, tuple[str, tuple[str, ...]]]) -> Any:
+    """The condition with every `$kw` marker replaced by a test of its keyword fact."""
+    if isinstance(condition, list):
+        return [_resolve_keywords(item, found) for item in condition]
+    if not isinstance(condition, dict):
+        return condition
+    if KEYWORDS in condition:
+        marker = condition[KEYWORDS]
+        words = tuple(marker["words"])
+        name = keyword_fact(marker["fact"], words)
+        found[name] = (marker["fact"], words)
+        return {name: marker["value"]}
+    return {key: _resolve_keywords(value, found) for key, value in condition.items()}
 
 
 def encode_number(value: float) -> str:

@@ -5,20 +5,21 @@ never fire under the parameters in force is dropped (and reported by explain),
 one that always fires becomes a bare scope match. `not` is pushed down to the
 comparisons, because durable_rules has no negation of an expression; a missing
 (null) fact makes a comparison false either way round.
+
+`contains_any` compiles to a `$kw` marker (text fact, keywords, wanted truth value)
+that engine.evaluation.runtime resolves: durable_rules' own regex matcher misses some
+keywords (see the notes at the top of the runtime), so the wrapper decides containment.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from engine.rules.conditions import And, Compare, ConditionError, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth
 
 Compiled = bool | dict[str, Any]
 
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _NEGATE = {">=": "<", "<": ">=", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
-# durable_rules' own regex dialect escapes with "%" (src/rules/regex.c), and "\\" is a literal there.
-_REGEX_SPECIAL = re.compile(r"([.|?*+()\[\]{}%])")
 
 
 def compile_condition(node: Node, params: dict[str, Any]) -> Compiled:
@@ -54,10 +55,10 @@ def _compile(node: Node, params: dict[str, Any], negate: bool) -> Compiled:
             return _combine([_comparison(node.fact.name, "!=", v) for v in values], is_and=True)
         return _combine([_comparison(node.fact.name, "==", v) for v in values], is_and=False)
     if isinstance(node, ContainsAny):
-        if negate:
-            raise ConditionError("'not ... contains_any' is not supported; list the keywords positively")
         keywords = list(_value(node.values, params))
-        return _combine([{"$mt": {node.fact.name: ".*" + _escape(k) + ".*"}} for k in keywords], is_and=False)
+        if not keywords:  # no word can be contained; like `in []`, false whatever the text
+            return negate and {"$ex": {node.fact.name: 1}}
+        return {KEYWORDS: {"fact": node.fact.name, "words": keywords, "value": not negate}}
     raise TypeError(f"unknown node {node!r}")  # pragma: no cover - the parser builds only the above
 
 
@@ -81,5 +82,4 @@ def _combine(parts: list[Compiled], is_and: bool) -> Compiled:
     return {"$and" if is_and else "$or": exprs}
 
 
-def _escape(keyword: str) -> str:
-    return _REGEX_SPECIAL.sub(r"%\1", keyword)
+KEYWORDS = "$kw"  # a contains_any test, resolved by the runtime wrapper (not a durable_rules operator)

@@ -367,33 +367,8 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
     rules = [load_rule(p, values, concluded) for p in rule_paths]
     for loaded in rules:
         _recheck(loaded, values)
-    _check_regex_budget(path, rules)
     files += rule_paths
     return Scorecard(definition, path, rules, params, stratify(rules), fingerprint(files), scenario_def, files)
-
-
-MAX_REGEX_PER_SCOPE = 400  # durable_rules loops for ever past ~510 regex alternatives in one ruleset
-
-
-def _check_regex_budget(path: Path, rules: list[LoadedRule]) -> None:
-    """All rules of a scope share one durable ruleset: their contains_any words together must
-    stay well below the point where durable_rules hangs (measured ~510)."""
-    per_scope: dict[str, int] = {}
-    for loaded in rules:
-        for _, node in loaded.clauses:
-            per_scope[loaded.rule.scope] = per_scope.get(loaded.rule.scope, 0) + _regex_words(node, loaded)
-    for scope, count in sorted(per_scope.items()):
-        if count > MAX_REGEX_PER_SCOPE:
-            raise RuleFileError(path, f"the rules of scope {scope} use {count} contains_any words together; "
-                                      f"at most {MAX_REGEX_PER_SCOPE} (durable_rules hangs past ~510)")
-
-
-def _regex_words(node: Any, loaded: LoadedRule) -> int:
-    if isinstance(node, ContainsAny):
-        values = node.values.value if isinstance(node.values, Const) else loaded.local_values.get(node.values.name, [])
-        return len(values)
-    children = getattr(node, "items", ()) or ([node.item] if isinstance(node, Not) else [])
-    return sum(_regex_words(child, loaded) for child in children)
 
 
 def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:
@@ -413,9 +388,8 @@ def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:
     try:
         Session().check(specs)
     except RuntimeFailure as exc:
-        raise RuleFileError(loaded.path, f"durable_rules cannot run this rule: {exc} (very long lists, deeply "
-                                         "combined or-clauses, or a contains_any word with a letter repeated three "
-                                         "times before Chinese text are known durable_rules limits)") from exc
+        raise RuleFileError(loaded.path, f"durable_rules cannot run this rule: {exc} (very long lists and deeply "
+                                         "combined or-clauses are known durable_rules limits)") from exc
 
 
 def _rule_paths(scorecard_path: Path, rule_ids: list[str]) -> list[Path]:

@@ -37,8 +37,7 @@ CONSEQUENCE_CODES: dict[str, str] = {
     "RESPONSIBILITY_LIST_INCOMPLETE": "责任清单不完整",
 }
 
-MAX_LIST = 200  # durable_rules loops or fails on very long OR lists (measured: 512 regex alternatives)
-MAX_WORD = 100  # and silently stops matching very long regex words (measured: ~430 characters)
+MAX_LIST = 200  # durable_rules loops or fails on very long OR lists (`in` compiles to one)
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,63}$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -138,9 +137,6 @@ class Rule(_Strict):
                 raise ValueError(f"list {name!r} must hold non-empty words")
             if len(words) > MAX_LIST:
                 raise ValueError(f"list {name!r} has {len(words)} words; at most {MAX_LIST}")
-            long = [w for w in words if len(w) > MAX_WORD]
-            if long:  # durable_rules silently stops matching regex words of ~430 characters
-                raise ValueError(f"list {name!r} has a word longer than {MAX_WORD} characters: {long[0][:20]}…")
             out[name] = words
         return out
 
