@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from engine.cli import commands  # noqa: F401  (registers the scoring commands)
+from engine.cli import commands, lint  # noqa: F401  (each module registers its commands)
 from engine.cli.common import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_RULES, EXIT_USAGE, OutputError, _echo_err,
                                cli)
 from engine.evaluation.scoring import YearNotInWorkbook
@@ -24,8 +24,8 @@ __all__ = ["cli", "main"]
 # ---------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
-        return EXIT_OK
+        code = cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
+        return code if isinstance(code, int) else EXIT_OK  # a command's click Exit(code) comes back here
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -229,6 +229,19 @@ class Composite(_Strict):
     parts: list[CompositePart]
 
 
+class Ladder(_Strict):
+    """Parameters that together form one scale, checked by `scorecard lint`.
+
+    `increasing`: numeric thresholds, each strictly above the one before (评先 4 < 扣奖 6 < 降免 10).
+    `bands`: lists of bottom positions that must not overlap and must leave no gap from 1 up
+    (乡镇 single-year [1], two-year [2, 3]).
+    """
+
+    name: str = Field(min_length=2, description="Chinese name shown in lint messages")
+    kind: Literal["increasing", "bands"]
+    parameters: list[str] = Field(min_length=2)
+
+
 class ScorecardDef(_Strict):
     """scorecards/<id>.yaml: which rules run, with which parameter values."""
 
@@ -238,6 +251,7 @@ class ScorecardDef(_Strict):
     rules: list[Annotated[str, Field(pattern=RULE_ID.pattern)]] = Field(min_length=1)
     parameters: dict[str, ParameterDef]
     composite: Composite | None = None
+    ladders: list[Ladder] = Field(default_factory=list, description="scales that lint checks for overlaps and gaps")
 
 
 class ScenarioDef(_Strict):
