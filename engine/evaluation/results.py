@@ -69,12 +69,15 @@ class RuleInfo(_Model):
 
 class RunResult(_Model):
     schema_version: int = SCHEMA_VERSION
+    engine_version: str = ""       # the scorecard package version that computed the results
     scorecard: str
     scenario: str | None = None
     years: list[int]
     rules_fingerprint: str
     input_fingerprint: str
     input_file: str
+    rule_files: dict[str, str] = {}    # file (relative to the project) -> sha256: which one changed
+    input_sheets: dict[str, str] = {}  # sheet key -> sha256 of its rows as read: which sheet changed
     parameters: list[ParameterInForce]
     rules: list[RuleInfo]
     input_issues: list[InputIssue]

@@ -7,7 +7,9 @@ This is the small public API the CLI and tests drive:
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from engine.evaluation.evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcom
 from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_notes
 from engine.input.sheets import FIVE_DIMENSIONS
 from engine.input.issues import InputError, InputIssue
-from engine.rules.load import Scorecard, load_scorecard
+from engine.rules.load import Scorecard, file_digests, load_scorecard
 from engine.rules.model import ConsequenceAction
 from engine.evaluation.results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult,
                       SourceRef)
@@ -52,12 +54,15 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
     results, unmatched = assemble(scorecard, run, with_data)
     _note_skipped_rows(workbook, results, unmatched)
     return RunResult(
+        engine_version=engine_version(),
         scorecard=scorecard.definition.id,
         scenario=scorecard.scenario.id if scorecard.scenario else None,
         years=years,
         rules_fingerprint=scorecard.fingerprint,
         input_fingerprint=workbook.fingerprint,
         input_file=Path(workbook.path).name,
+        rule_files=file_digests(scorecard.files),
+        input_sheets={name: sheet_digest(table) for name, table in sorted(workbook.tables.items())},
         parameters=parameters_in_force(scorecard),
         rules=[_rule_info(r) for r in scorecard.rules if isinstance(r.rule.then, ConsequenceAction)],
         input_issues=workbook.issues,
@@ -65,6 +70,20 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
         unmatched=unmatched,
         results=results,
     )
+
+
+def engine_version() -> str:
+    try:
+        return metadata.version("scorecard")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+def sheet_digest(table: pd.DataFrame) -> str:
+    """sha256 over a sheet's rows as read (values, Excel row numbers, column names)."""
+    digest = hashlib.sha256("\0".join(map(str, table.columns)).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+    return digest.hexdigest()
 
 
 def parameters_in_force(scorecard: Scorecard) -> list[ParameterInForce]:

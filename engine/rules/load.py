@@ -337,6 +337,11 @@ def _rel(path: Path) -> str:
     return resolved.relative_to(PROJECT_ROOT).as_posix() if resolved.is_relative_to(PROJECT_ROOT) else path.name
 
 
+def file_digests(paths: list[Path]) -> dict[str, str]:
+    """sha256 of each file that shaped the run, by its path relative to the project (for verify)."""
+    return {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in sorted((_rel(p), p) for p in paths)}
+
+
 def fingerprint(paths: list[Path]) -> str:
     """sha256 over (relative path, bytes) of every file that shaped the run."""
     digest = hashlib.sha256()
