@@ -119,8 +119,7 @@ def test_summary(book) -> None:
     assert rows[count_at + 1][:3] == ["DISQUALIFY_AWARDS", "取消该年度评比各类先进资格", 1]
     assert rows[count_at + 2][:3] == ["WITHHOLD_BONUS_50", "扣发该年度50%目标考核奖", 1]
     unit_at = next(i for i, r in enumerate(rows) if r[:4] == ["年度", "单位", "单位类别", "干部人数"])
-    assert rows[unit_at][4:6] == ["取消该年度评比各类先进资格（DISQUALIFY_AWARDS）",
-                                  "扣发该年度50%目标考核奖（WITHHOLD_BONUS_50）"]
+    assert rows[unit_at][4:6] == ["取消该年度评比各类先进资格", "扣发该年度50%目标考核奖"]
     # 乡镇 sorts before 县直单位
     assert rows[unit_at + 1][:6] == [2025, "柳河镇", "乡镇", 1, 0, 0]
     assert rows[unit_at + 2][:6] == [2025, "县财政局", "县直单位", 1, 1, 1]
@@ -153,21 +152,41 @@ def test_basis_sheet(book) -> None:
     ws = book["触发依据"]
     assert tuple(_header(ws)) == BASIS_HEADERS
     row = {h: c.value for h, c in zip(BASIS_HEADERS, ws[3])}
-    assert row["代码"] == "WITHHOLD_BONUS_50"
-    assert row["规则名称"] is None  # rule not in result.rules
-    assert row["命中条款"] == "one_year"
-    assert row["事实与数值"] == "count=3; deduction_points=6"
-    assert row["参数"] == "card.withhold_bonus=6; card.withhold_bonus_share=0.5"
-    assert row["明细"] == '{"rows":[4,5],"说明":"合计"}'
+    assert row["年度"] == 2025 and row["批次"] is None
+    assert row["干部"] == "王建国（QH001）\n县财政局"
+    assert row["后果"] == "扣发该年度50%目标考核奖（严重）"
+    assert row["规则"] == "CARD_WITHHOLD_BONUS"  # rule not in result.rules: no title
+    # read back without the run behind it: clause, facts and parameters in Chinese, no JSON
+    assert row["命中条件（含数值）"] == ("命中条款：one_year\n当年扣分 6\ncount 3\n"
+                                    "参数 card.withhold_bonus = 6\n参数 card.withhold_bonus_share = 0.5")
+    assert row["依据记录（工作表 第几行）"] == "（无逐行记录）"
+    assert row["来源文件与段落"] == "《加强对一把手监督情况的报告（通用9篇）》\n篇3 5、四是"
     assert row["来源原文"] == QUOTE
     first = {h: c.value for h, c in zip(BASIS_HEADERS, ws[2])}
-    assert first["规则名称"] == "廉政监督卡年度扣分4分以上"
-    assert first["明细"] is None
+    assert first["规则"] == "廉政监督卡年度扣分4分以上\nCARD_DISQUALIFY_AWARDS"
     quote_col = ws.cell(1, BASIS_HEADERS.index("来源原文") + 1).column_letter
-    assert ws.column_dimensions[quote_col].width == 80
     assert ws[f"{quote_col}2"].alignment.wrap_text
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:Q3"
+    assert ws.auto_filter.ref == "A1:I3"
+
+
+def test_every_sheet_prints_one_page_wide(book) -> None:
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == \
+            ("landscape", 9, 1, 0), ws.title  # 9 = A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_area, ws.title
+        assert ws.oddFooter.center.text == "规则指纹 " + "a" * 64
+        assert ws.oddFooter.right.text == "输入指纹 " + "b" * 64
+        assert "&P" in ws.oddFooter.left.text
+        if ws.title != "汇总":
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_wrapped_rows_grow(book) -> None:
+    ws = book["触发依据"]
+    assert ws.row_dimensions[3].height >= 5 * 14  # five lines of condition text
 
 
 def test_parameters_sheet(book) -> None:

@@ -26,6 +26,13 @@ class FactSpec:
     derivation: str       # how it is computed
     scope: str = "leader_year"
     normalised: bool = False  # text NFKC-folded with white space removed: words matched against it must be too
+    label: str = ""           # short Chinese name shown in place of the identifier (default: from meaning)
+
+    @property
+    def short(self) -> str:
+        """The Chinese name readers see: `label`, else `meaning` up to its first formula or note."""
+        plain = re.sub(r"\s+[\x20-\x7e]*$", "", self.meaning)   # a trailing formula such as " P(Y-1)+P(Y)"
+        return self.label or re.split(r"[：:（(]", plain, maxsplit=1)[0]
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,10 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("bottom_position_prev", "number", "annual_ranking", "上一年度倒数位次 b(Y-1)",
              "同上，Y-1 年度；单位 Y-1 年度未列入排名时为空"),
     FactSpec("held_top_post_2y", "bool", "roster", "Y-1 与 Y 两年均任本单位党政一把手",
-             "干部名册 Y-1 年度该干部在同一单位且是否一把手 = 是"),
+             "干部名册 Y-1 年度该干部在同一单位且是否一把手 = 是", label="两年均任本单位党政一把手"),
 ) + tuple(
     FactSpec(f"five_{d.en}", "number", "five_reinforcements", f"五个强化：{d.zh}（分）",
-             f"五个强化.{d.zh}；填等次时按 five.grades 换算为分数")
+             f"五个强化.{d.zh}；填等次时按 five.grades 换算为分数", label=f"五个强化“{d.zh}”得分")
     for d in FIVE_DIMENSIONS
 ) + (
     FactSpec("five_weighted", "number", "five_reinforcements", "五个强化加权分",
@@ -111,7 +118,7 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("image_rank", "number", "image_ranking", "本批次测评名次", "形象测评.名次", "image_round"),
     FactSpec("image_count", "number", "image_ranking", "本批次参加测评的单位数 N", "该年度该批次的行数", "image_round"),
     FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1（并列规则同 ranking.tie_position）", "image_round"),
-    FactSpec("image_prev_round", "text", "image_ranking", "上一批次是哪一批",
+    FactSpec("image_prev_round", "text", "image_ranking", "上一批次",
              "如“2024年第2批次”；第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次",
              "image_round"),
     FactSpec("image_bottom_prev_round", "number", "image_ranking", "上一批次倒数位次",
@@ -120,6 +127,13 @@ CATALOGUE: tuple[FactSpec, ...] = (
 )
 
 FACTS: dict[tuple[str, str], FactSpec] = {(f.scope, f.name): f for f in CATALOGUE}
+
+
+def fact_label(name: str, scope: str | None = None) -> str | None:
+    """The Chinese name of a catalogue fact (its own scope first, then any scope); None if unknown."""
+    spec = FACTS.get((scope, name)) if scope else None
+    spec = spec or next((f for f in CATALOGUE if f.name == name), None)
+    return spec.short if spec else None
 KEY = ["year", "leader_id"]
 
 

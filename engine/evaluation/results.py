@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from engine.input.issues import InputIssue
 
@@ -24,6 +24,15 @@ class SourceRef(_Model):
     quote: str             # verbatim passage
 
 
+class Evidence(_Model):
+    """One input row behind a consequence (engine.evaluation.evidence)."""
+
+    sheet: str                     # Chinese sheet name, e.g. 廉政监督卡
+    row: int                       # the row number as Excel shows it
+    values: dict[str, Any] = {}    # the row's key values, Chinese column name -> value (dates YYYY-MM-DD)
+    facts: list[str] = []          # the facts this row feeds
+
+
 class Consequence(_Model):
     code: str                      # SPEC consequence code, e.g. DEMOTE_REMOVE_OR_RESIGN
     rule_id: str                   # rule file name without .yaml
@@ -34,6 +43,8 @@ class Consequence(_Model):
     facts: dict[str, Any] = {}     # fact name -> value, the numbers that made it fire
     parameters: dict[str, Any] = {}  # parameter name -> value in force
     detail: dict[str, Any] = {}    # aggregated detail (counts, totals, rows, round, reason)
+    evidence: list[Evidence] = []  # every input row behind the facts, sorted by sheet and row
+    arithmetic: dict[str, str] = {}  # derived fact -> how it was computed, e.g. P(2024)+P(2025) = 6 + 7 = 13
     source: SourceRef
 
 
@@ -57,6 +68,7 @@ class ParameterInForce(_Model):
     provenance: Literal["source", "local", "scenario"]
     citation: str = ""             # document + section for "source", reason for "local"
     default: Any = None            # the scorecard's value before any scenario override
+    meaning: str = ""              # what the number means (from the scorecard), for readers
 
 
 class RuleInfo(_Model):
@@ -84,3 +96,6 @@ class RunResult(_Model):
     extra_sheets: list[str] = []
     unmatched: dict[str, list[dict[str, Any]]] = {}   # e.g. portfolio items no category matched
     results: list[LeaderResult]
+    # The scorecard and the evaluated records behind this result (set by scoring.score, never
+    # serialised): explanations render conditions and nearest misses from them.
+    _trace: Any = PrivateAttr(default=None)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from engine.evaluation.evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
                        matched_keywords)
+from engine.evaluation.evidence import EvidenceIndex, consequence_evidence, num
 from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_notes
 from engine.input.sheets import FIVE_DIMENSIONS
 from engine.input.issues import InputError, InputIssue
@@ -51,9 +52,9 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
     # A sheet with only its header (the blank template as shipped) holds no data, like an absent one.
     with_data = {name for name, table in workbook.tables.items() if len(table)}
     run = evaluate_records(scorecard, records, with_data)
-    results, unmatched = assemble(scorecard, run, with_data)
+    results, unmatched = assemble(scorecard, run, with_data, EvidenceIndex(workbook.tables, scorecard.values()))
     _note_skipped_rows(workbook, results, unmatched)
-    return RunResult(
+    result = RunResult(
         engine_version=engine_version(),
         scorecard=scorecard.definition.id,
         scenario=scorecard.scenario.id if scorecard.scenario else None,
@@ -70,6 +71,8 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
         unmatched=unmatched,
         results=results,
     )
+    result._trace = (scorecard, run)
+    return result
 
 
 def engine_version() -> str:
@@ -88,7 +91,7 @@ def sheet_digest(table: pd.DataFrame) -> str:
 
 def parameters_in_force(scorecard: Scorecard) -> list[ParameterInForce]:
     return [ParameterInForce(name=p.name, value=p.value, provenance=p.provenance,
-                             citation=p.citation, default=p.default)
+                             citation=p.citation, default=p.default, meaning=p.meaning)
             for p in scorecard.params.values()]
 
 
@@ -111,9 +114,11 @@ def _native(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str]
+def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str], evidence: EvidenceIndex | None = None
              ) -> tuple[list[LeaderResult], dict[str, list[dict[str, Any]]]]:
-    """Attach every firing to its leader-year (unit-level ones to the unit's 一把手), then group."""
+    """Attach every firing to its leader-year (unit-level ones to the unit's 一把手), then group.
+
+    With `evidence` (the input tables), each consequence lists the rows behind its facts."""
     leaders = {(r.record["year"], r.record["leader_id"]): r.record for r in run.outcomes["leader_year"]}
     tops: dict[tuple[int, str], list[str]] = {}
     for (year, lid), rec in sorted(leaders.items()):
@@ -142,7 +147,7 @@ def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str]
     by_leader: dict[tuple[int, str], list[Consequence]] = {}
     for key in sorted(groups, key=lambda k: (k[0], k[1], order[k[2]], k[3] if k[3] is not None else -1)):
         scope = scorecard.rule(key[2]).rule.scope
-        by_leader.setdefault((key[0], key[1]), []).append(_consequence(groups[key], SCOPES[scope]))
+        by_leader.setdefault((key[0], key[1]), []).append(_consequence(groups[key], SCOPES[scope], evidence))
     results = [leader_result(out, by_leader.get((out.record["year"], out.record["leader_id"]), []),
                              run.not_evaluated, scorecard, sheets_present)
                for out in run.outcomes["leader_year"]]
@@ -192,7 +197,8 @@ def composite_score(scorecard: Scorecard, rec: dict[str, Any]) -> float | None:
     return round(sum(part.sign * v for part, v in zip(composite.parts, values)), 2)
 
 
-def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec) -> Consequence:
+def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec,
+                 index: EvidenceIndex | None = None) -> Consequence:
     firing = members[0][0]
     then = firing.rule.rule.then
     detail: dict[str, Any] = dict(then.detail)
@@ -218,12 +224,27 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec)
             for name, value in chain["parameters"].items():
                 parameters.setdefault(name, value)
         facts = dict(sorted(facts.items()))
+    evidence, arithmetic = consequence_evidence(
+        index, scope.name, scope.sheet, [(_used_facts(f), rec) for f, rec in members])
+    for name in scope.sum_fields:
+        if len(members) > 1:
+            arithmetic[f"{name}_total"] = (f"{' + '.join(num(rec[name]) for _, rec in members)} = "
+                                           f"{num(facts[f'{name}_total'])}")
     return Consequence(
         code=then.code, rule_id=firing.rule.id, label=then.label, severity=then.severity,
         subject=then.subject, clauses=firing.clauses, facts=facts,
         parameters=dict(sorted(parameters.items())), detail=detail,
+        evidence=evidence, arithmetic=dict(sorted(arithmetic.items())),
         source=SourceRef(**firing.rule.rule.source.model_dump()),
     )
+
+
+def _used_facts(firing: Firing) -> list[str]:
+    """The facts a firing read, through the conclusions it read."""
+    names = list(firing.facts)
+    for chain in _links(firing.derived):
+        names += list(chain["facts"])
+    return names
 
 
 def _links(derived: dict[str, Any]) -> list[dict[str, Any]]:

@@ -22,8 +22,10 @@ from openpyxl.utils import get_column_letter
 from engine.rules.model import CONSEQUENCE_CODES
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.input.sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
-from engine.xlsxio import (EXCEL_CELL_MAX, cell_value,
-                           compact_json, fit_columns, format_mapping, format_value,
+from engine.output.printing import fit_row_heights, print_setup, set_widths, wrap_all
+from engine.output.report_basis import BASIS_HEADERS, write_basis
+from engine.output.trace import Trace
+from engine.xlsxio import (cell_value, fit_columns, format_value,
                            save_workbook_stable, table_ref, table_sheet, write_header, write_rows, parameter_cell)
 
 
@@ -62,16 +64,14 @@ DETAIL_HEADERS = (
     "当年扣分", "连续两年累计扣分", "连续三年累计扣分", "五个强化加权分", "综合得分",
     "触发后果", "未评估",
 )
-BASIS_HEADERS = (
-    "年度", "干部编号", "姓名", "单位", "代码", "后果", "严重程度", "对象",
-    "规则编号", "规则名称", "命中条款", "事实与数值", "参数", "明细",
-    "来源文件", "来源段落", "来源原文",
-)
 PARAMETER_HEADERS = ("参数名", "取值", "来源性质", "依据/说明", "默认值")
 ISSUE_HEADERS = ("级别", "代码", "工作表", "行", "列", "值", "期望", "说明", "说明（英文）")
 UNMATCHED_HEADERS = ("年度", "干部编号", "姓名", "分管事项")
 _UNMATCHED_KEYS = ("year", "leader_id", "name", "item")
 COUNT_HEADERS = ("代码", "后果", "人数")
+SUMMARY_WIDTHS = (24, 36, 10, 9)   # 汇总: label / code, value / 单位, 单位类别, 干部人数
+SUMMARY_CODE_WIDTH = 9             # one column per consequence in the per-unit table
+DETAIL_WIDTHS = (6, 8, 8, 14, 8, 10, 6, 8, 9, 9, 9, 8, 32, 24)
 SUMMARY_TITLE = "监督“一把手”年度考核结果汇总"
 
 
@@ -193,11 +193,14 @@ def _write_summary(wb: Workbook, result: RunResult) -> None:
     row = write_rows(ws, row + 2, _code_count_rows(result, codes, labels)) + 2
 
     ws.cell(row=row, column=1, value="按单位统计（人数）").font = _LABEL_FONT
-    unit_headers = ["年度", "单位", "单位类别", "干部人数", *(f"{labels[c]}（{c}）" for c in codes)]
+    unit_headers = ["年度", "单位", "单位类别", "干部人数", *(labels[c] for c in codes)]
     write_header(ws, row + 1, unit_headers)
     last = write_rows(ws, row + 2, _unit_rows(result, codes))
     ws.auto_filter.ref = table_ref(row + 1, last, len(unit_headers))
-    fit_columns(ws, skip_rows=(1,))
+    # Fixed widths so the sheet prints one page wide: long values wrap instead of widening a column.
+    set_widths(ws, SUMMARY_WIDTHS + (SUMMARY_CODE_WIDTH,) * max(len(unit_headers) - len(SUMMARY_WIDTHS), 0))
+    wrap_all(ws, first_row=2)
+    fit_row_heights(ws, first_row=2)
 
 
 def _detail_row(leader: LeaderResult) -> list[Any]:
@@ -212,41 +215,6 @@ def _detail_row(leader: LeaderResult) -> list[Any]:
         _joined_labels(leader.consequences) or None,
         _joined_not_evaluated(leader.not_evaluated) or None,
     ]
-
-
-def _detail_cell(detail: dict[str, Any]) -> str:
-    """The detail as JSON that fits one Excel cell (32,767 characters): when the rows behind
-    a consequence do not fit, keep the first ones and say how many are only in the JSON results."""
-    text = compact_json(detail)
-    rows = detail.get("rows") or []
-    keep = len(rows)
-    while len(text) > EXCEL_CELL_MAX and keep > 0:
-        keep //= 2
-        text = compact_json({**detail, "rows": rows[:keep], "rows_omitted": len(rows) - keep,
-                             "note": "其余记录见 JSON 结果 / the rest are in the JSON results"})
-    if len(text) > EXCEL_CELL_MAX:  # pragma: no cover - only rows can grow without bound
-        text = compact_json({"note": "明细过长，见 JSON 结果 / too long, see the JSON results"})
-    return text
-
-
-def _basis_rows(result: RunResult) -> list[list[Any]]:
-    titles = {rule.id: rule.title for rule in result.rules}
-    clause_labels = {rule.id: rule.clauses for rule in result.rules}
-    rows = []
-    for leader in result.results:
-        for cons in leader.consequences:
-            rows.append([
-                leader.year, leader.leader_id, leader.name, leader.unit,
-                cons.code, cons.label, SEVERITY_ZH.get(cons.severity, cons.severity),
-                SUBJECT_ZH.get(cons.subject, cons.subject),
-                cons.rule_id, titles.get(cons.rule_id) or None,
-                "、".join(clause_labels.get(cons.rule_id, {}).get(c, c) for c in cons.clauses) or None,
-                format_mapping(cons.facts) or None,
-                format_mapping(cons.parameters) or None,
-                _detail_cell(cons.detail) if cons.detail else None,
-                cons.source.document, cons.source.section, cons.source.quote,
-            ])
-    return rows
 
 
 def _write_parameters(wb: Workbook, result: RunResult) -> None:
@@ -327,13 +295,33 @@ def _write_unmatched(wb: Workbook, items: list[dict[str, Any]]) -> None:
     table_sheet(wb, "未匹配分工", UNMATCHED_HEADERS, rows)
 
 
-def build_report(result: RunResult) -> Workbook:
+def _write_details(wb: Workbook, result: RunResult) -> None:
+    ws = table_sheet(wb, "结果明细", DETAIL_HEADERS, (_detail_row(r) for r in result.results))
+    set_widths(ws, DETAIL_WIDTHS)
+    wrap_all(ws)
+    fit_row_heights(ws)
+
+
+def _printable(wb: Workbook, result: RunResult) -> None:
+    """Every sheet prints: landscape A4 one page wide, header repeated, footer with fingerprints.
+    Sheets without fixed widths get wrapped cells capped at the fitted width, rows grown to fit."""
+    fingerprints = (result.rules_fingerprint, result.input_fingerprint)
+    for ws in wb.worksheets:
+        if ws.title not in _LAID_OUT:
+            wrap_all(ws, first_row=2)
+            fit_row_heights(ws, first_row=2)
+        print_setup(ws, fingerprints, title_rows=0 if ws.title == "汇总" else 1)
+
+
+_LAID_OUT = {"汇总", "结果明细", "触发依据"}   # sheets that set their own widths and row heights
+
+
+def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     _write_summary(wb, result)
-    table_sheet(wb, "结果明细", DETAIL_HEADERS, (_detail_row(r) for r in result.results))
-    table_sheet(wb, "触发依据", BASIS_HEADERS, _basis_rows(result),
-                wrap_cols=(BASIS_HEADERS.index("来源原文") + 1,))
+    _write_details(wb, result)
+    write_basis(wb, result, trace)
     _write_parameters(wb, result)
     table_sheet(wb, "数据问题", ISSUE_HEADERS, _issue_rows(result))
     if any(_five(r) is not None for r in result.results):
@@ -341,6 +329,7 @@ def build_report(result: RunResult) -> Workbook:
     unmatched = result.unmatched.get("portfolio")
     if unmatched:
         _write_unmatched(wb, unmatched)
+    _printable(wb, result)
     return wb
 
 

@@ -1,0 +1,291 @@
+"""Evidence: the workbook rows behind every fact a consequence used, and the arithmetic of derived facts.
+
+How it works (and how a new rule pack attaches its own sheets):
+
+* A fact's evidence is **the rows that feed it**. `EVIDENCE` maps (scope, fact) to an
+  `EvidenceSpec`: the input sheet (`SheetSpec.en`), a `select` function that turns the
+  record the rule ran on into row filters (column → value; one filter per window year,
+  e.g. Y-1 and Y for a two-year sum), and optionally an `arithmetic` function that writes
+  how the fact was computed from those rows (`P(2024)+P(2025) = 6 + 7 = 13`).
+* Records of a scope that come from one row each (分工, 大额支出, any new per-row sheet)
+  need no entry: when a record carries `row` (its Excel row), every fact of that scope is
+  evidenced by that row of the scope's sheet (`ScopeSpec.sheet`).
+* A new pack registers its facts with `register(scope, fact, EvidenceSpec(...))`, usually
+  with the `same_leader` / `same_unit` helpers, next to its facts. Nothing else changes:
+  `consequence_evidence` collects the rows for the facts a firing used, in a fixed order,
+  and the JSON (`Consequence.evidence`, `Consequence.arithmetic`), `explain`, 触发依据 and
+  the 个人评分表 all show them.
+
+Rows are shown by sheet (Chinese name), Excel row, and the row's key values with Chinese
+column names, in the sheet's column order; dates as YYYY-MM-DD. Everything is sorted, so
+the same inputs give the same evidence.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from engine.input.sheets import FIVE_DIMENSIONS, SHEETS_BY_EN
+
+Filter = dict[str, Any]
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EvidenceSpec:
+    """Which rows of which sheet feed one fact."""
+
+    sheet: str                                              # SheetSpec.en
+    select: Callable[[dict[str, Any]], list[Filter]]        # record → one filter per group of rows
+    columns: tuple[str, ...] = ()                           # key columns shown (default: every column)
+    count_by: tuple[str, ...] = ()                          # also show N = rows sharing these columns
+    arithmetic: Callable[[dict[str, Any], list[Rows], dict[str, Any]], str] | None = None
+
+
+EVIDENCE: dict[tuple[str, str], EvidenceSpec] = {}
+
+
+def register(scope: str, fact: str, spec: EvidenceSpec) -> None:
+    EVIDENCE[(scope, fact)] = spec
+
+
+def same_leader(*offsets: int) -> Callable[[dict[str, Any]], list[Filter]]:
+    """Rows of the record's leader in years Y+offset (e.g. -1, 0 for a two-year window)."""
+    return lambda rec: [{"year": rec["year"] + o, "leader_id": rec["leader_id"]} for o in offsets]
+
+
+def same_unit(*offsets: int) -> Callable[[dict[str, Any]], list[Filter]]:
+    """Rows of the record's unit in years Y+offset."""
+    return lambda rec: [{"year": rec["year"] + o, "unit": rec["unit"]} for o in offsets]
+
+
+# --------------------------------------------------------------------------- arithmetic
+def num(value: Any) -> str:
+    """4.0 → 4, 3.50 → 3.5: numbers as a person writes them."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        value = round(value, 2)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _sum_text(points: list[float]) -> str:
+    total = round(sum(points), 2)
+    if not points:
+        return "0（无扣分记录）"
+    if len(points) == 1:
+        return num(total)
+    return f"{' + '.join(num(p) for p in points)} = {num(total)}"
+
+
+def _points(rows: Rows) -> list[float]:
+    return [float(r["points"]) for r in rows]
+
+
+def _window_sum(offsets: tuple[int, ...]) -> Callable[[dict[str, Any], list[Rows], dict[str, Any]], str]:
+    def arithmetic(rec: dict[str, Any], groups: list[Rows], params: dict[str, Any]) -> str:
+        year = rec["year"]
+        names = "+".join(f"P({year + o})" for o in offsets)
+        if len(offsets) == 1:
+            return f"{names} = {_sum_text(_points(groups[0]))}"
+        parts = [round(sum(_points(g)), 2) for g in groups]
+        return f"{names} = {' + '.join(num(p) for p in parts)} = {num(round(sum(parts), 2))}"
+    return arithmetic
+
+
+def _bottom(offset: int, rank: str = "rank", count: str = "unit_count", fact: str = "bottom_position"
+            ) -> Callable[[dict[str, Any], list[Rows], dict[str, Any]], str]:
+    def arithmetic(rec: dict[str, Any], groups: list[Rows], params: dict[str, Any]) -> str:
+        rows = groups[0]
+        if not rows:
+            return ""
+        row = rows[0]
+        n, r, b = row.get("_n"), row[rank], rec.get(fact)
+        label = (f"b({rec['year'] + offset})" if offset is not None
+                 else f"b({row['year']}年第{row['round']}批次)")
+        if params.get("ranking.tie_position", "n_minus_rank_plus_1") == "n_minus_rank_plus_1":
+            return f"{label} = N − 名次 + 1 = {n} − {r} + 1 = {num(n - r + 1)}"
+        return f"{label} = 1 + 名次比本单位靠后的单位数 = {num(b)}（N = {n}，名次 {r}，并列单位共享更靠后的位次）"
+    return arithmetic
+
+
+def _five_weighted(rec: dict[str, Any], groups: list[Rows], params: dict[str, Any]) -> str:
+    weights = params.get("five.weights", [0.2] * 5)
+    scores = [rec.get(f"five_{d.en}") for d in FIVE_DIMENSIONS]
+    if None in scores:
+        return ""
+    terms = " + ".join(f"{num(w)}×{num(s)}" for w, s in zip(weights, scores))
+    return f"加权分 = {terms} = {num(rec.get('five_weighted'))}"
+
+
+_RANKING_COLUMNS = ("year", "unit", "unit_type", "rank")
+_IMAGE_COLUMNS = ("year", "round", "unit", "rank")
+
+
+def _image_round(rec: dict[str, Any]) -> list[Filter]:
+    return [{"year": rec["year"], "round": rec["image_round"], "unit": rec["unit"]}]
+
+
+def _image_prev_round(rec: dict[str, Any]) -> list[Filter]:
+    year, rnd = (rec["year"], 1) if rec["image_round"] == 2 else (rec["year"] - 1, 2)
+    return [{"year": year, "round": rnd, "unit": rec["unit"]}]
+
+
+def _register_builtin() -> None:
+    card = ("year", "date", "item", "points")
+    for fact, offsets in (("deduction_points", (0,)), ("deduction_points_prev", (-1,)),
+                          ("deduction_points_2y", (-1, 0)), ("deduction_points_3y", (-2, -1, 0))):
+        register("leader_year", fact, EvidenceSpec("deductions", same_leader(*offsets), card,
+                                                   arithmetic=_window_sum(offsets)))
+    register("leader_year", "deduction_count", EvidenceSpec("deductions", same_leader(0), card))
+    roster = ("year", "unit", "title", "is_top")
+    for fact in ("is_top", "unit_type", "title"):
+        register("leader_year", fact, EvidenceSpec("roster", same_leader(0), roster + ("unit_type",)))
+    for fact in ("held_top_post_2y", "assessed_prev_year"):
+        register("leader_year", fact, EvidenceSpec("roster", same_leader(-1, 0), roster))
+    for fact in ("unit_rank", "unit_count"):
+        register("leader_year", fact, EvidenceSpec("annual_ranking", same_unit(0), _RANKING_COLUMNS,
+                                                   count_by=("year", "unit_type")))
+    register("leader_year", "bottom_position", EvidenceSpec(
+        "annual_ranking", same_unit(0), _RANKING_COLUMNS, ("year", "unit_type"), _bottom(0)))
+    register("leader_year", "bottom_position_prev", EvidenceSpec(
+        "annual_ranking", same_unit(-1), _RANKING_COLUMNS, ("year", "unit_type"),
+        _bottom(-1, fact="bottom_position_prev")))
+    for d in FIVE_DIMENSIONS:
+        register("leader_year", f"five_{d.en}", EvidenceSpec("five_reinforcements", same_leader(0)))
+    register("leader_year", "five_weighted", EvidenceSpec("five_reinforcements", same_leader(0),
+                                                          arithmetic=_five_weighted))
+    for fact in ("image_round", "image_rank", "image_count"):
+        register("image_round", fact, EvidenceSpec("image_ranking", _image_round, _IMAGE_COLUMNS,
+                                                   count_by=("year", "round")))
+    register("image_round", "image_bottom", EvidenceSpec(
+        "image_ranking", _image_round, _IMAGE_COLUMNS, ("year", "round"),
+        _bottom(None, fact="image_bottom")))  # type: ignore[arg-type]
+    for fact in ("image_prev_round", "image_bottom_prev_round"):
+        register("image_round", fact, EvidenceSpec(
+            "image_ranking", _image_prev_round, _IMAGE_COLUMNS, ("year", "round"),
+            _bottom(None, fact="image_bottom_prev_round") if fact == "image_bottom_prev_round" else None))  # type: ignore[arg-type]
+
+
+_register_builtin()
+
+
+# --------------------------------------------------------------------------- index
+class EvidenceIndex:
+    """The input tables, looked up by filter; each (sheet, columns) index is built once, on first use."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], params: dict[str, Any] | None = None):
+        self.tables = tables
+        self.params = params or {}
+        self._indexes: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], Rows]] = {}
+        self._records: dict[str, Rows] = {}
+
+    def _rows(self, sheet: str) -> Rows:
+        if sheet not in self._records:
+            table = self.tables.get(sheet)
+            self._records[sheet] = [] if table is None else table.to_dict("records")
+        return self._records[sheet]
+
+    def _index(self, sheet: str, columns: tuple[str, ...]) -> dict[tuple[Any, ...], Rows]:
+        key = (sheet, columns)
+        if key not in self._indexes:
+            index: dict[tuple[Any, ...], Rows] = {}
+            for row in self._rows(sheet):
+                index.setdefault(tuple(_plain(row.get(c)) for c in columns), []).append(row)
+            self._indexes[key] = index
+        return self._indexes[key]
+
+    def find(self, sheet: str, where: Filter) -> Rows:
+        columns = tuple(sorted(where))
+        return self._index(sheet, columns).get(tuple(_plain(where[c]) for c in columns), [])
+
+    def count(self, sheet: str, row: dict[str, Any], by: tuple[str, ...]) -> int:
+        return len(self.find(sheet, {c: row.get(c) for c in by}))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def _cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return value
+
+
+def _shown(sheet: str, row: dict[str, Any], columns: tuple[str, ...], n: int | None) -> dict[str, Any]:
+    spec = SHEETS_BY_EN.get(sheet)
+    wanted = columns or (tuple(c.en for c in spec.columns) if spec else ())
+    values: dict[str, Any] = {}
+    for col in (spec.columns if spec else ()):
+        if col.en in wanted and col.en in row:
+            value = _cell(row[col.en])
+            if value is not None:
+                values[col.zh] = value
+    if n is not None:
+        values["N"] = n
+    return values
+
+
+# --------------------------------------------------------------------------- collecting
+def consequence_evidence(index: EvidenceIndex | None, scope: str, scope_sheet: str,
+                         members: Iterable[tuple[Iterable[str], dict[str, Any]]]
+                         ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """(evidence rows, arithmetic per fact) for the facts each member record used.
+
+    An evidence row: {"sheet": 中文表名, "row": Excel 行号, "values": {列名: 值}, "facts": [fact, ...]};
+    sorted by sheet order of the contract, then row.
+    """
+    if index is None:
+        return [], {}
+    by_row: dict[tuple[str, int], dict[str, Any]] = {}
+    arithmetic: dict[str, str] = {}
+    for facts, rec in members:
+        for fact in sorted(set(facts)):
+            spec = EVIDENCE.get((scope, fact))
+            if spec is None:
+                if rec.get("row") is not None and scope != "leader_year":
+                    spec = EvidenceSpec(scope_sheet, lambda r: [{"_row": r["row"]}])
+                else:
+                    continue  # a concluded fact: its own facts carry the evidence
+            groups = [index.find(spec.sheet, where) for where in spec.select(rec)]
+            for rows in groups:
+                for row in rows:
+                    if spec.count_by:
+                        row = {**row, "_n": index.count(spec.sheet, row, spec.count_by)}
+                    _add(by_row, spec, row, fact)
+            if spec.arithmetic and fact not in arithmetic:
+                if spec.count_by:
+                    groups = [[{**row, "_n": index.count(spec.sheet, row, spec.count_by)} for row in g]
+                              for g in groups]
+                text = spec.arithmetic(rec, groups, index.params)
+                if text:
+                    arithmetic[fact] = text
+    order = {en: i for i, en in enumerate(SHEETS_BY_EN)}
+    rows = sorted(by_row.values(), key=lambda e: (order.get(e["_sheet"], len(order)), e["_sheet"], e["row"]))
+    return [{k: v for k, v in e.items() if k != "_sheet"} for e in rows], dict(sorted(arithmetic.items()))
+
+
+def _add(by_row: dict[tuple[str, int], dict[str, Any]], spec: EvidenceSpec, row: dict[str, Any], fact: str) -> None:
+    key = (spec.sheet, int(row["_row"]))
+    entry = by_row.get(key)
+    if entry is None:
+        sheet = SHEETS_BY_EN.get(spec.sheet)
+        entry = by_row[key] = {"_sheet": spec.sheet, "sheet": sheet.zh if sheet else spec.sheet,
+                               "row": int(row["_row"]), "values": {}, "facts": []}
+    shown = {**entry["values"], **_shown(spec.sheet, row, spec.columns, row.get("_n") if spec.count_by else None)}
+    sheet = SHEETS_BY_EN.get(spec.sheet)
+    order = {c.zh: i for i, c in enumerate(sheet.columns)} if sheet else {}
+    entry["values"] = dict(sorted(shown.items(), key=lambda kv: order.get(kv[0], len(order))))
+    if fact not in entry["facts"]:
+        entry["facts"] = sorted([*entry["facts"], fact])
