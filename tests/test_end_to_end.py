@@ -161,7 +161,7 @@ def test_explain_and_catalogues(tmp_path, capsys):
     shutil.copy(SAMPLE, book)
     assert main(["explain", str(book), "--leader", "QH014"]) == 0
     text = capsys.readouterr().out
-    assert "DEMOTE_REMOVE_OR_RESIGN" in text and "deduction_points = 10.0" in text and "年度扣分在4分以上" in text
+    assert "DEMOTE_REMOVE_OR_RESIGN" in text and "当年扣分 10 ≥ 10（card.demote_one_year，篇3）" in text and "年度扣分在4分以上" in text
     assert main(["facts"]) == 0
     assert "deduction_points_2y" in capsys.readouterr().out
     assert main(["rules"]) == 0

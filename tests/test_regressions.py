@@ -71,8 +71,8 @@ def test_explain_describes_workbook_facts_with_their_catalogue_meaning(tmp_path)
                                     "廉政监督卡": [DEDUCTIONS, deduction_row(points=4)]})
     result = _score(book)
     text = explain_leader(result, result.results[0])
-    line = next(line for line in text.splitlines() if line.strip().startswith("deduction_points ="))
-    assert "当年扣分" in line and "由规则推出的结论" not in line
+    line = next(line for line in text.splitlines() if line.strip().startswith("条件："))
+    assert "当年扣分 4 ≥ 4" in line and "deduction_points" not in line
 
 
 # ---------------------------------------------------------------------------
@@ -160,10 +160,9 @@ def test_basis_detail_cell_is_not_silently_truncated(tmp_path):
     rows = [[2024, "甲镇", dt.date(2024, 5, 1), 5000 + i, f"办公设备采购（第{i}批）", "否"] for i in range(400)]
     book = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row()], "大额支出": [EXPENDITURES, *rows]})
     ws = build_report(_score(book))["触发依据"]
-    col = BASIS_HEADERS.index("明细")
-    for row in ws.iter_rows(min_row=2, values_only=True):
-        if row[col]:
-            json.loads(row[col])
+    col = BASIS_HEADERS.index("依据记录（工作表 第几行）")
+    cells = [row[col] for row in ws.iter_rows(min_row=2, values_only=True) if row[col]]
+    assert cells and all("大额支出 第401行" in c or c.endswith("其余记录见 JSON 结果（evidence）") for c in cells)
 
 
 # ---------------------------------------------------------------------------

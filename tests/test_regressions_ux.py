@@ -150,8 +150,8 @@ def test_summary_label_of_direct_charge_is_not_one_category(tmp_path):
     })
     ws = build_report(_score(book))["汇总"]
     labels = [row[1] for row in ws.iter_rows(values_only=True) if row[0] == "DIRECT_CHARGE_VIOLATION"]
-    headers = [v for row in ws.iter_rows(values_only=True) for v in row
-               if isinstance(v, str) and v.endswith("（DIRECT_CHARGE_VIOLATION）")]
+    unit_header = next(row for row in ws.iter_rows(values_only=True) if row[:2] == ("年度", "单位"))
+    headers = [v for v in unit_header if isinstance(v, str) and v.startswith("违反")]
     assert labels and headers
     for text in labels + headers:
         assert not any(cat in text for cat in ("财务", "干部人事")), text
@@ -167,12 +167,12 @@ def test_report_shows_booleans_in_chinese(tmp_path):
     tenure = next(row for row in wb["参数"].iter_rows(values_only=True) if row[0] == "elimination.require_tenure")
     assert tenure[1] not in ("true", "false") and tenure[4] not in ("true", "false")
     facts = " ".join(_sample_basis_facts())
-    assert "=true" not in facts and "=false" not in facts
+    assert "true" not in facts and "false" not in facts and "：是" in facts
 
 
 def _sample_basis_facts() -> list[str]:
     result = _score(ROOT / "scorecards" / "samples" / "sample_county.xlsx")
-    col = BASIS_HEADERS.index("事实与数值")
+    col = BASIS_HEADERS.index("命中条件（含数值）")
     return [row[col] or "" for row in build_report(result)["触发依据"].iter_rows(min_row=2, values_only=True)]
 
 
@@ -200,7 +200,8 @@ def test_explain_derived_parameters_carry_provenance(tmp_path):
                                                [2024, "乙镇", "乡镇", 1], [2024, "甲镇", "乡镇", 2]]})
     result = _score(book)
     leader = next(r for r in result.results if r.leader_id == "1001")
-    line = next(ln for ln in explain_leader(result, leader).splitlines() if "elimination.township.single_year" in ln)
+    line = next(ln for ln in explain_leader(result, leader).splitlines()
+                if "elimination.township.single_year" in ln and "参数：" in ln)
     assert "文件依据" in line, line
 
 

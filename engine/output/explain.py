@@ -11,7 +11,8 @@ from typing import Any
 from engine.evaluation.facts import CATALOGUE
 from engine.rules.load import Scorecard
 from engine.evaluation.results import LeaderResult, RunResult
-from engine.output.trace import Trace, evidence_line, family_name, parameter_line, score_items, source_line
+from engine.output.trace import (Trace, evidence_line, family_name, grade_notes, parameter_line, score_items,
+                                 source_line)
 
 
 def _fmt(value: Any) -> str:
@@ -40,6 +41,7 @@ def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None 
         lines.append(f"  ▶ {c.label}（{c.code}）— 规则 {c.rule_id} {titles.get(c.rule_id, '')}".rstrip())
         lines += [f"    条件：{text}" for text in trace.conditions(c)]
         lines += [f"    计算：{text}" for text in c.arithmetic.values()]
+        lines += [f"    等次：{text}" for text in grade_notes(leader, c)]
         if c.evidence:
             lines.append("    依据记录：")
             lines += [f"      {evidence_line(ev)}" for ev in c.evidence]

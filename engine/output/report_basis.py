@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.output.printing import fit_row_heights, set_widths, wrap_all
-from engine.output.trace import Trace, evidence_line
+from engine.output.trace import Trace, evidence_line, grade_notes
 from engine.rules.sources import document_title
 from engine.xlsxio import EXCEL_CELL_MAX, table_sheet
 
@@ -36,9 +36,10 @@ def _fit(text: str) -> str:
     return text[:EXCEL_CELL_MAX - len(note)] + note
 
 
-def condition_text(trace: Trace, cons: Consequence) -> str:
+def condition_text(trace: Trace, leader: LeaderResult, cons: Consequence) -> str:
     lines = trace.conditions(cons)
     lines += [f"计算：{text}" for text in cons.arithmetic.values()]
+    lines += [f"等次：{text}" for text in grade_notes(leader, cons)]
     if "reason_zh" in cons.detail:
         lines.append(f"说明：{cons.detail['reason_zh']}")
     return "\n".join(lines)
@@ -56,7 +57,7 @@ def basis_row(trace: Trace, leader: LeaderResult, cons: Consequence) -> list[Any
         f"{leader.name}（{leader.leader_id}）\n{leader.unit}",
         f"{cons.label}（{SEVERITY_ZH.get(cons.severity, cons.severity)}）",
         "\n".join(x for x in (titles.get(cons.rule_id), cons.rule_id) if x),
-        _fit(condition_text(trace, cons)),
+        _fit(condition_text(trace, leader, cons)),
         _fit(evidence_text(cons)),
         f"{document_title(cons.source.document)}\n{cons.source.section}",
         cons.source.quote,

@@ -90,6 +90,14 @@ def score_items(leader: LeaderResult) -> list[tuple[str, str]]:
     return items
 
 
+def grade_notes(leader: LeaderResult, cons: Consequence) -> list[str]:
+    """A 五个强化 dimension typed as a grade: say so, and which parameter turned it into a number."""
+    grades = ((leader.scores.get("five_reinforcements") or {}).get("grades") or {})
+    return [f"{fact_label(f'five_{d.en}')}：填写为等次“{grades[d.en]}”，按参数 five.grades 换算为 "
+            f"{num(cons.facts[f'five_{d.en}'])}"
+            for d in FIVE_DIMENSIONS if d.en in grades and f"five_{d.en}" in cons.facts]
+
+
 # --------------------------------------------------------------------------- tracing
 class Trace:
     """Conditions and misses for the leaders of one result (needs the run behind it)."""

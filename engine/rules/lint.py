@@ -287,8 +287,8 @@ def _files(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     for base in paths:
         candidates = [base] if base.is_file() else sorted(base.rglob("*.yaml"))
         for path in candidates:
-            if "schema" in path.parts:
-                continue
+            if "schema" in path.parts or "sources" in path.parts:
+                continue  # JSON Schemas; the source documents and their registry (engine.rules.sources)
             if path.parent.name == "scenarios":
                 scenarios.append(path)
             elif path.parent.name == "scorecards" or path.parent.parent.name == "scorecards":
