@@ -105,7 +105,7 @@ def test_rerun_is_byte_identical(sample_run, tmp_path):
 def test_excel_report_sheets(sample_run):
     folder, _, data, _ = sample_run
     wb = openpyxl.load_workbook(folder / "sample_county_评分结果.xlsx")
-    assert wb.sheetnames[:5] == ["汇总", "结果明细", "触发依据", "参数", "数据问题"]
+    assert wb.sheetnames[:6] == ["汇总", "结果明细", "触发依据", "参数", "规则", "数据问题"]
     assert "五个强化" in wb.sheetnames and "未匹配分工" in wb.sheetnames
     detail = wb["触发依据"]
     assert detail.max_row - 1 == sum(len(r["consequences"]) for r in data["results"])

@@ -93,14 +93,14 @@ def _header(ws) -> list:
 
 
 def test_sheet_order(book) -> None:
-    assert book.sheetnames == ["汇总", "结果明细", "触发依据", "参数", "数据问题", "五个强化", "未匹配分工"]
+    assert book.sheetnames == ["汇总", "结果明细", "触发依据", "参数", "规则", "数据问题", "五个强化", "未匹配分工"]
 
 
 def test_optional_sheets_absent_when_no_data(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     plain = _result(unmatched={}, results=[_leader("QH009", "李四")])
     write_report(plain, path)
-    assert openpyxl.load_workbook(path).sheetnames == ["汇总", "结果明细", "触发依据", "参数", "数据问题"]
+    assert openpyxl.load_workbook(path).sheetnames == ["汇总", "结果明细", "触发依据", "参数", "规则", "数据问题"]
 
 
 def test_summary(book) -> None:

@@ -77,6 +77,18 @@ class RuleInfo(_Model):
     code: str
     clauses: dict[str, str] = {}   # clause name -> Chinese label
     source: SourceRef
+    effective_from: int | None = None   # first assessment year the rule applies to
+    effective_to: int | None = None     # last assessment year the rule applies to
+
+
+class RuleNotInForce(_Model):
+    """A rule of the scorecard that did not apply to some years of the run (effective years)."""
+
+    rule_id: str
+    title: str
+    years: list[int]               # years of the run the rule was not applied to
+    reason_zh: str
+    reason_en: str
 
 
 class RunResult(_Model):
@@ -92,6 +104,7 @@ class RunResult(_Model):
     input_sheets: dict[str, str] = {}  # sheet key -> sha256 of its rows as read: which sheet changed
     parameters: list[ParameterInForce]
     rules: list[RuleInfo]
+    rules_not_in_force: list[RuleNotInForce] = []
     input_issues: list[InputIssue]
     extra_sheets: list[str] = []
     unmatched: dict[str, list[dict[str, Any]]] = {}   # e.g. portfolio items no category matched

@@ -22,8 +22,8 @@ from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_note
 from engine.input.sheets import FIVE_DIMENSIONS
 from engine.input.issues import InputError, InputIssue
 from engine.rules.load import Scorecard, file_digests, load_scorecard
-from engine.rules.model import ConsequenceAction
-from engine.evaluation.results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult,
+from engine.rules.model import ConsequenceAction, effective_window_zh
+from engine.evaluation.results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RuleNotInForce, RunResult,
                       SourceRef)
 from engine.input.workbook import Workbook, read_workbook
 
@@ -66,6 +66,7 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
         input_sheets={name: sheet_digest(table) for name, table in sorted(workbook.tables.items())},
         parameters=parameters_in_force(scorecard),
         rules=[_rule_info(r) for r in scorecard.rules if isinstance(r.rule.then, ConsequenceAction)],
+        rules_not_in_force=_not_in_force(scorecard, years),
         input_issues=workbook.issues,
         extra_sheets=list(workbook.extra_sheets),
         unmatched=unmatched,
@@ -98,7 +99,23 @@ def parameters_in_force(scorecard: Scorecard) -> list[ParameterInForce]:
 def _rule_info(loaded: Any) -> RuleInfo:
     rule = loaded.rule
     return RuleInfo(id=rule.id, title=rule.title, code=rule.then.code, clauses=rule.clause_labels(),
-                    source=SourceRef(**rule.source.model_dump()))
+                    source=SourceRef(**rule.source.model_dump()),
+                    effective_from=rule.effective_from, effective_to=rule.effective_to)
+
+
+def _not_in_force(scorecard: Scorecard, years: list[int]) -> list[RuleNotInForce]:
+    out = []
+    for loaded in scorecard.rules:
+        rule = loaded.rule
+        outside = [y for y in years if not rule.in_force(y)]
+        if outside:
+            window = effective_window_zh(rule.effective_from, rule.effective_to)
+            out.append(RuleNotInForce(
+                rule_id=rule.id, title=rule.title, years=outside,
+                reason_zh=f"规则生效年度：{window}；{'、'.join(map(str, outside))}年度不适用，未评估",
+                reason_en=f"in force {rule.effective_from or '…'}–{rule.effective_to or '…'}; "
+                          f"not applied to {', '.join(map(str, outside))}"))
+    return out
 
 
 def _native(row: dict[str, Any]) -> dict[str, Any]:

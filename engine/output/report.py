@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from engine.rules.model import CONSEQUENCE_CODES
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
+from engine.output.report_rules import write_rules_sheet
 from engine.input.sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
 from engine.output.printing import fit_row_heights, print_setup, set_widths, wrap_all
 from engine.output.report_basis import BASIS_HEADERS, write_basis
@@ -323,6 +324,7 @@ def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
     _write_details(wb, result)
     write_basis(wb, result, trace)
     _write_parameters(wb, result)
+    write_rules_sheet(wb, result)
     table_sheet(wb, "数据问题", ISSUE_HEADERS, _issue_rows(result))
     if any(_five(r) is not None for r in result.results):
         _write_five(wb, result)

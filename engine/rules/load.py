@@ -17,8 +17,8 @@ import yaml
 from pydantic import ValidationError
 
 from engine.rules.compile import compile_condition
-from engine.rules.conditions import (ConditionError, Const, ContainsAny, In, Node, Not, Param, check_params, names_in,
-                         parse_condition)
+from engine.rules.conditions import (And, Compare, ConditionError, Const, ContainsAny, Fact, In, Node, Not, Param,
+                                     check_params, names_in, parse_condition)
 from engine.evaluation.runtime import RuleSpec, RuntimeFailure, Session
 from engine.evaluation.facts import CATALOGUE, fact_spec, fact_types, normalise_text
 from engine.rules.model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
@@ -199,6 +199,7 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
             raise RuleFileError(path, f"{where}: the number {number!r} is written into the condition; declare it as "
                                       "a parameter in the scorecard so its provenance (source/local) is recorded")
     _check_words_normalised(path, rule, clauses)
+    clauses = [(name, _in_force_only(rule, node)) for name, node in clauses]
     unknown_shown = [name for name in rule.show if name not in types]
     if unknown_shown:
         raise RuleFileError(path, f"show names unknown facts: {', '.join(unknown_shown)}")
@@ -216,6 +217,15 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
     if undeclared:
         raise RuleFileError(path, f"then.carry names parameters not listed in parameters: {', '.join(sorted(undeclared))}")
     return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+
+
+def _in_force_only(rule: Rule, node: Node) -> Node:
+    """A rule with effective years holds only for records of those years: the window becomes
+    part of every clause, so every backend and every explanation sees it."""
+    year = Fact("year", "number")
+    bounds = [Compare(">=", year, Const(rule.effective_from))] if rule.effective_from else []
+    bounds += [Compare("<=", year, Const(rule.effective_to))] if rule.effective_to else []
+    return And((*bounds, node)) if bounds else node
 
 
 def _check_words_normalised(path: Path, rule: Rule, clauses: list[tuple[str, Node]]) -> None:

@@ -114,7 +114,15 @@ class Rule(_Strict):
     clauses: list[Clause] | None = None
     show: list[str] = Field(default_factory=list,
                             description="facts the result shows besides those the condition reads (for the reader)")
+    effective_from: int | None = Field(None, ge=1949, le=2100,
+                                       description="first assessment year the rule applies to (inclusive)")
+    effective_to: int | None = Field(None, ge=1949, le=2100,
+                                     description="last assessment year the rule applies to (inclusive)")
     then: Action
+
+    def in_force(self, year: int) -> bool:
+        return (self.effective_from is None or year >= self.effective_from) and \
+            (self.effective_to is None or year <= self.effective_to)
 
     @field_validator("parameters")
     @classmethod
@@ -144,6 +152,8 @@ class Rule(_Strict):
     def _one_condition_form(self) -> "Rule":
         if (self.condition is None) == (self.clauses is None):
             raise ValueError("give exactly one of `condition` or `clauses`")
+        if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
+            raise ValueError(f"effective_from {self.effective_from} is after effective_to {self.effective_to}")
         if self.clauses is not None:
             names = [c.name for c in self.clauses]
             if not names or len(set(names)) != len(names):
@@ -157,6 +167,13 @@ class Rule(_Strict):
         if self.clauses is not None:
             return [(c.name, c.condition) for c in self.clauses]
         return [("", self.condition or "")]
+
+
+def effective_window_zh(start: int | None, end: int | None) -> str:
+    """生效年度 as an auditor reads it: 2021年起 / 至2024年 / 2021–2024年 / 长期有效."""
+    if start and end:
+        return f"{start}–{end}年"
+    return f"{start}年起" if start else f"至{end}年" if end else "长期有效"
 
 
 class ParameterDef(_Strict):
