@@ -142,22 +142,52 @@ def template(out: Path) -> None:
 
 @cli.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--leader", "leader_ids", multiple=True, help="leader id(s); default: every leader with a consequence")
+@click.option("--leader", "leader_ids", multiple=True,
+              help="leader id (any case) or name; default: every leader with a consequence or a 未评估 note")
+@click.option("--all", "everyone", is_flag=True, help="every leader-year (for --out: one page each)")
 @click.option("--year", "years", type=int, multiple=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the 个人评分表 (one printable page per leader-year) to this .xlsx")
+@click.option("--pdf", is_flag=True, help="with --out: also write a PDF beside it (needs LibreOffice)")
 @_scorecard_options
-def explain(workbook: Path, leader_ids: tuple[str, ...], years: tuple[int, ...], card: Path | None,
-            scenario: Path | None, set_: tuple[str, ...]) -> None:
+def explain(workbook: Path, leader_ids: tuple[str, ...], everyone: bool, years: tuple[int, ...], out: Path | None,
+            pdf: bool, card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
     """Explain, per leader, which rules fired, on which facts and numbers, from which source."""
-    from engine.output.explain import explain_leader
+    from engine.output.explain import AmbiguousLeader, explain_leader, select_leaders
     from engine.evaluation.scoring import score_workbook
 
+    if pdf and not out:
+        raise click.UsageError("--pdf needs --out FILE.xlsx")
+    if out and out.resolve() == workbook.resolve():
+        raise click.UsageError(f"output {out} would overwrite the input workbook")
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
     result = score_workbook(workbook, scorecard=scorecard, years=list(years) or None)
-    chosen = [r for r in result.results
-              if (r.leader_id in leader_ids) or (not leader_ids and (r.consequences or r.not_evaluated))]
-    if leader_ids and not chosen:
-        raise click.UsageError(f"no leader {', '.join(leader_ids)} in {result.years}")
-    click.echo("\n\n".join(explain_leader(result, r) for r in chosen))
+    try:
+        chosen = select_leaders(result, leader_ids, everyone)
+    except AmbiguousLeader as exc:
+        raise click.UsageError(str(exc)) from exc
+    if out is None:
+        click.echo("\n\n".join(explain_leader(result, r) for r in chosen))
+        return
+    _write_personal(result, chosen, out, pdf)
+
+
+def _write_personal(result, chosen: list, out: Path, pdf: bool) -> None:
+    from engine.output.pdf import NoConverter, to_pdf
+    from engine.output.personal import write_personal
+
+    with atomic_path(out) as tmp:
+        write_personal(result, chosen, tmp)
+    click.echo(f"个人评分表 {len(chosen)} 页已写入 {out}")
+    if pdf:
+        target = out.with_suffix(".pdf")
+        try:
+            with atomic_path(target) as tmp:
+                to_pdf(out, tmp)
+        except NoConverter as exc:
+            _echo_err(str(exc))
+            return
+        click.echo(f"PDF 已写入 {target}")
 
 
 @cli.command()

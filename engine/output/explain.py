@@ -5,6 +5,7 @@ documentation cannot drift from the rules that run.
 """
 from __future__ import annotations
 
+import difflib
 import json
 from typing import Any
 
@@ -23,6 +24,36 @@ def _fmt(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+class AmbiguousLeader(ValueError):
+    """--leader matched nobody, or several people: the message lists them (never a guess)."""
+
+
+def select_leaders(result: RunResult, queries: tuple[str, ...] | list[str], everyone: bool = False
+                   ) -> list[LeaderResult]:
+    """The leader-years to explain. A query is an id (any case) or a name; a name two people share
+    is listed, not guessed. No query: everyone with a consequence or a 未评估 note (all with everyone)."""
+    if everyone or not queries:
+        return [r for r in result.results if everyone or r.consequences or r.not_evaluated]
+    chosen: set[str] = set()
+    for query in queries:
+        q = query.strip()
+        ids = {r.leader_id for r in result.results if r.leader_id.casefold() == q.casefold()}
+        ids = ids or {r.leader_id for r in result.results if r.name == q}
+        if not ids:
+            known = sorted({r.leader_id for r in result.results} | {r.name for r in result.results})
+            close = difflib.get_close_matches(q, known, n=5, cutoff=0.5)
+            hint = f"；是否想找：{'、'.join(close)}" if close else ""
+            raise AmbiguousLeader(f"{'、'.join(map(str, result.years))}年度没有编号或姓名为“{q}”的干部{hint}"
+                                  f" / no leader '{q}' in {result.years}")
+        if len(ids) > 1:
+            people = sorted({(r.leader_id, r.name, r.unit, r.title) for r in result.results if r.leader_id in ids})
+            listing = "\n".join(f"  {lid} {name} {unit} {title}" for lid, name, unit, title in people)
+            raise AmbiguousLeader(f"“{q}”对应多名干部，请用干部编号指定 / '{q}' matches several leaders, "
+                                  f"give the id:\n{listing}")
+        chosen |= ids
+    return [r for r in result.results if r.leader_id in chosen]
 
 
 def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None = None) -> str:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.xlsxio import display_width
 
-LINE_HEIGHT = 14.5       # points per line of 11-point text (CJK fallback fonts included)
+LINE_HEIGHT = 16.0       # points per printed line of 11-point text in a CJK font (Noto Sans CJK: ~1.45 em)
 DEFAULT_WIDTH = 8.43     # Excel's default column width
 MAX_ROW_HEIGHT = 409.0   # Excel's limit
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
@@ -49,6 +49,8 @@ def print_setup(ws: Worksheet, fingerprints: tuple[str, str] | None = None, *, l
         ws.print_title_rows = f"1:{title_rows}"
     if fingerprints:
         left, centre, right = footer_text(*fingerprints)
+        if not landscape:  # too narrow for both side by side: one above the other
+            centre, right = f"{centre}\n{right}", ""
         for part, text in ((ws.oddFooter.left, left), (ws.oddFooter.center, centre), (ws.oddFooter.right, right)):
             part.text = text
             part.size = 7
@@ -71,7 +73,7 @@ def lines_needed(value: Any, width: float) -> int:
     """How many printed lines a wrapped cell takes in a column `width` characters wide."""
     if value is None:
         return 1
-    usable = max(width * 1.1 - 1.5, 1.0)   # a column of width w holds about 1.1·w narrow characters
+    usable = max(width * 1.2 - 2, 1.0)   # measured: a column w wide holds about 1.2·w display units
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(value).split("\n"))
 
 

@@ -23,7 +23,7 @@ BASIS_HEADERS = (
     "年度", "批次", "干部", "后果", "规则", "命中条件（含数值）", "依据记录（工作表 第几行）",
     "来源文件与段落", "来源原文",
 )
-BASIS_WIDTHS = (6, 5, 14, 18, 22, 40, 40, 22, 44)
+BASIS_WIDTHS = (6, 5, 14, 16, 20, 38, 50, 20, 40)
 SEVERITY_ZH = {"info": "提示", "warning": "关注", "serious": "严重", "critical": "特别严重"}
 ROUND_FACT = "image_round"   # the 批次 of a per-round consequence (SPEC 3.3)
 
