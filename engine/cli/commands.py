@@ -199,15 +199,6 @@ def facts() -> None:
 
 
 @cli.command()
-@_scorecard_options
-def rules(card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
-    """Check and print the rule catalogue of a scorecard (generated from the rule files)."""
-    from engine.output.explain import rule_catalogue
-
-    click.echo(rule_catalogue(load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))))
-
-
-@cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for the JSON Schemas (default rules/schema)")
 def schema(out: Path | None) -> None:

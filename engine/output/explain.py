@@ -1,7 +1,6 @@
 """Explanations for auditors: why a consequence fired, with which facts and numbers.
 
-Also renders the rule and fact catalogues from the typed rule docs, so the
-documentation cannot drift from the rules that run.
+Also renders the fact catalogue (the rule catalogue is engine.output.catalogue).
 """
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import json
 from typing import Any
 
 from engine.evaluation.facts import CATALOGUE
-from engine.rules.load import Scorecard
 from engine.evaluation.results import LeaderResult, RunResult
 from engine.output.trace import (Trace, evidence_line, family_name, grade_notes, parameter_line, score_items,
                                  source_line)
@@ -90,26 +88,6 @@ def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None 
     for note in leader.not_evaluated:
         lines.append(f"  ○ 未评估（{family_name(note['family'])}）：{note['reason_zh']}")
     return "\n".join(lines)
-
-
-def rule_catalogue(scorecard: Scorecard) -> str:
-    """Markdown catalogue of every rule of a scorecard, generated from the rule files."""
-    out = [f"# 规则目录 — {scorecard.definition.title}", ""]
-    for loaded in scorecard.rules:
-        rule = loaded.rule
-        then = rule.then
-        result = (f"后果 `{then.code}`（{then.label}）" if then.kind == "consequence"
-                  else f"得出结论 `{then.fact}`（{then.meaning}）")
-        out += [f"## {rule.id} — {rule.title}", "",
-                f"- 适用：{'党政一把手' if rule.applies_to == 'top' else '全部干部'}；类别：{rule.family}；{result}",
-                f"- 做什么：{rule.what}", f"- 为什么：{rule.why}"]
-        for name, text in rule.named_conditions():
-            out.append(f"- 条件{('（' + name + '）') if name else ''}：`{' '.join(text.split())}`")
-        for name in rule.parameters:
-            p = scorecard.params[name]
-            out.append(f"- 参数 `{name}` = {_fmt(p.value)}（{p.provenance}：{p.citation}）")
-        out += [f"- 来源：{rule.source.document} {rule.source.section}", f"  > {rule.source.quote}", ""]
-    return "\n".join(out)
 
 
 def fact_catalogue() -> str:
