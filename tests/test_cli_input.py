@@ -88,8 +88,8 @@ def test_internal_error_goes_to_a_log_not_the_screen(tmp_path, capsys, monkeypat
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated bug")
 
-    # the package re-exports the function `score`, so fetch the module itself
-    monkeypatch.setattr(importlib.import_module("engine.evaluation.scoring"), "score", broken)
+    # the package re-exports functions of scoring, so fetch the module itself
+    monkeypatch.setattr(importlib.import_module("engine.evaluation.scoring"), "evaluate", broken)
     assert main(["run", str(_three_year_card(tmp_path, 2))]) == 4
     err = capsys.readouterr().err
     assert "internal error" in err and "Traceback" not in err

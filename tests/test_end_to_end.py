@@ -48,12 +48,17 @@ def test_json_contract(sample_run):
     params = {p["name"]: p for p in data["parameters"]}
     assert params["card.disqualify_awards"]["value"] == 4 and params["card.disqualify_awards"]["provenance"] == "source"
     assert params["elimination.require_tenure"]["provenance"] == "local"
+    rules = {r["id"]: r for r in data["rules"]}
     for result in data["results"]:
         assert {"deduction_points", "deduction_points_2y", "deduction_points_3y",
                 "five_reinforcements"} <= set(result["scores"])
         for c in result["consequences"]:
             assert {"code", "rule_id", "label", "source", "facts"} <= set(c)
-            assert c["source"]["quote"] and c["source"]["document"].endswith(".txt")
+            # SPEC 5: the quote lives once under `rules`, keyed by rule id; the consequence keeps where.
+            assert set(c["source"]) == {"document", "section"} and c["source"]["document"].endswith(".txt")
+            rule_source = rules[c["rule_id"]]["source"]
+            assert rule_source["quote"] and rule_source["document"] == c["source"]["document"]
+            assert rules[c["rule_id"]]["title"]
 
 
 def test_card_clauses_and_windows(sample_run):

@@ -13,7 +13,7 @@ from engine.output.report import (
 )
 from engine.xlsxio import display_width, format_mapping
 from engine.evaluation.results import (
-    Consequence, LeaderResult, ParameterInForce, RuleInfo, RunResult, SourceRef,
+    Consequence, ConsequenceSource, LeaderResult, ParameterInForce, RuleInfo, RunResult, SourceRef,
 )
 
 QUOTE = "年度扣分在4分以上,取消该年度评比各类先进,6分以上,扣发该年度50%目标考核奖"
@@ -22,7 +22,7 @@ SOURCE = SourceRef(document="002_2c590592798420cb.txt", section="篇3 5、四是
 
 def _cons(code: str, label: str, rule_id: str, **kw) -> Consequence:
     return Consequence(code=code, rule_id=rule_id, label=label, severity="serious",
-                       source=SOURCE, **kw)
+                       source=ConsequenceSource(document=SOURCE.document, section=SOURCE.section), **kw)
 
 
 def _leader(leader_id: str, name: str, **kw) -> LeaderResult:
@@ -161,8 +161,9 @@ def test_basis_sheet(book) -> None:
                                     "参数 card.withhold_bonus = 6\n参数 card.withhold_bonus_share = 0.5")
     assert row["依据记录（工作表 第几行）"] == "（无逐行记录）"
     assert row["来源文件与段落"] == "《加强对一把手监督情况的报告（通用9篇）》\n篇3 5、四是"
-    assert row["来源原文"] == QUOTE
+    assert row["来源原文"] is None  # the quote lives under result.rules (SPEC 5); this rule is not there
     first = {h: c.value for h, c in zip(BASIS_HEADERS, ws[2])}
+    assert first["来源原文"] == QUOTE
     assert first["规则"] == "廉政监督卡年度扣分4分以上\nCARD_DISQUALIFY_AWARDS"
     quote_col = ws.cell(1, BASIS_HEADERS.index("来源原文") + 1).column_letter
     assert ws[f"{quote_col}2"].alignment.wrap_text

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from engine.cli.backends import _backend_options, _score_checked
 from engine.cli.common import (_echo_err, _parse_set, _scorecard_options, _write_issue_file, atomic_path, cli)
 from engine.input.issues import InputError
 from engine.rules.load import load_scorecard
@@ -19,11 +20,15 @@ from engine.rules.load import load_scorecard
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="JSON results path")
 @click.option("--lenient", is_flag=True, help="skip bad rows (listed in the report) instead of stopping")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="language of problem messages")
+@_backend_options
+@click.option("--json-only", "--no-report", "json_only", is_flag=True,
+              help="write the JSON results only, no Excel report (batch use)")
 def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
-        out: Path | None, json_path: Path | None, lenient: bool, lang: str) -> None:
+        out: Path | None, json_path: Path | None, lenient: bool, lang: str, backend: str, cross_check: bool,
+        json_only: bool) -> None:
     """Score WORKBOOK and write the Excel report and JSON results next to it."""
     from engine.output.report import write_report
-    from engine.evaluation.scoring import score, to_json
+    from engine.evaluation.scoring import write_json
     from engine.input.workbook import format_issues, read_workbook
 
     out = out or workbook.with_name(f"{workbook.stem}_评分结果.xlsx")
@@ -34,7 +39,7 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
     try:
         book = read_workbook(workbook, lenient=lenient)
-        result = score(book, scorecard, years=list(years) or None)
+        result = _score_checked(book, scorecard, list(years) or None, backend, cross_check)
     except InputError as exc:
         _echo_err(format_issues(exc.issues, lang))
         _echo_err("输入数据有问题，未生成报告。" if lang == "zh" else "input problems: no report written.")
@@ -42,16 +47,21 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
         _warn_stale(out, json_path, lang)
         exc.shown = True
         raise
-    with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
-        tmp_json.write_text(to_json(result), encoding="utf-8")
-        write_report(result, tmp_xlsx)
+    if json_only:
+        with atomic_path(json_path) as tmp_json:
+            write_json(result, tmp_json)
+    else:
+        with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
+            write_json(result, tmp_json)
+            write_report(result, tmp_xlsx)
     notes = sum(1 for i in result.input_issues if i.severity == "note")
     errors = sum(1 for i in result.input_issues if i.severity == "error")
     skipped = sum(len(rows) for rows in book.skipped_rows.values())
     fired = sum(len(r.consequences) for r in result.results)
     lenient_part = f"{errors} 个错误（宽松模式跳过 {skipped} 行，见报告“数据问题”），" if errors or skipped else ""
+    report_part = "未生成报告（--json-only）" if json_only else f"报告 {out}"
     click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果，{lenient_part}{notes} 条数据提示；"
-               f"报告 {out}；JSON {json_path}")
+               f"{report_part}；JSON {json_path}")
 
 
 @cli.command()

@@ -6,15 +6,20 @@ behind them) are written into the records the next stratum sees.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from engine.rules.compile import compile_condition
 from engine.rules.conditions import And, ContainsAny, Fact, Node, Not, Or, Truth, names_in
 from engine.evaluation.facts import SCOPES, fact_spec
 from engine.rules.load import LoadedRule, Scorecard
 from engine.rules.model import ConcludeAction, ConsequenceAction
+from engine.evaluation import vectorized
 from engine.evaluation.runtime import RuleSpec, Session
+from engine.evaluation.vectorized import Columns
 from engine.input.sheets import SHEETS
 
 SHEET_LABELS = {spec.en: spec.zh for spec in SHEETS}  # sheet key → Chinese name, from the contract
@@ -82,17 +87,29 @@ def _specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec]:
     return specs
 
 
+BACKENDS = ("durable", "vectorized")
+# The default: vectorized decides the same firings (byte-identical JSON, tests/test_backends_agree.py)
+# at well over 100x durable's speed on this machine (bench/, README "Backends"); durable stays the
+# reference, `--backend durable` and `--cross-check` use it.
+DEFAULT_BACKEND = "vectorized"
+
+
 def evaluate_records(scorecard: Scorecard, records: dict[str, list[dict[str, Any]]],
-                     sheets_present: set[str] | None = None) -> RunOutcome:
+                     sheets_present: set[str] | None = None, backend: str = "durable") -> RunOutcome:
     """Evaluate every rule of the scorecard on every record of its scope; the core of a run.
 
     `records` maps scope → records. `sheets_present=None` means every sheet is
-    there (rule cases use this).
+    there (rule cases use this). `backend` decides which rules fire: "durable"
+    (durable_rules, the reference) or "vectorized" (engine.evaluation.vectorized);
+    what a firing records is built here for both.
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     params = scorecard.values()
     concluded_by = {r.concludes: r for r in scorecard.rules if r.concludes}
     run = RunOutcome({scope: [Outcome(dict(rec)) for rec in records.get(scope, [])] for scope in SCOPES})
-    session = Session()
+    session = Session() if backend == "durable" else None
+    columns = {scope: Columns([out.record for out in outs]) for scope, outs in run.outcomes.items()}
     for stratum in scorecard.strata:
         by_scope: dict[str, list[LoadedRule]] = {}
         for rule in stratum:
@@ -102,7 +119,12 @@ def evaluate_records(scorecard: Scorecard, records: dict[str, list[dict[str, Any
             else:
                 by_scope.setdefault(rule.rule.scope, []).append(rule)
         for scope, rules in by_scope.items():
-            _run_stratum(session, rules, run.outcomes[scope], params)
+            if session is None:
+                _run_stratum_vectorized(rules, run.outcomes[scope], params, columns[scope])
+            else:
+                _run_stratum(session, rules, run.outcomes[scope], params)
+    if session is not None:
+        session.close()
     return run
 
 
@@ -147,6 +169,25 @@ def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outco
     by_id = {rule.id: (i, rule) for i, rule in enumerate(rules)}
     for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], by_id[kv[0][1]][0])):
         _apply(by_id[rule_id][1], outcomes[index], clauses, params)
+
+
+def _run_stratum_vectorized(rules: list[LoadedRule], outcomes: list[Outcome], params: dict[str, Any],
+                            cols: Columns) -> None:
+    """The same stratum decided with whole-column masks; firings applied in the same order."""
+    hits: list[tuple[int, int, str]] = []  # (record index, rule position, clause)
+    for position, rule in enumerate(rules):
+        rule_params = {**params, **rule.local_values}
+        masks = [vectorized.evaluate(_with_scope(rule, node), cols, rule_params) for _, node in rule.clauses]
+        for (clause, _), (true, _false) in zip(rule.clauses, masks):
+            hits.extend((int(i), position, clause) for i in np.flatnonzero(true))
+        if rule.concludes:
+            values = vectorized.concluded_column(masks, cols.n)
+            cols.set(rule.concludes, values)
+            for out, value in zip(outcomes, values.tolist()):
+                out.record[rule.concludes] = value
+    hits.sort(key=lambda h: (h[0], h[1]))
+    for (index, position), group in itertools.groupby(hits, key=lambda h: (h[0], h[1])):
+        _apply(rules[position], outcomes[index], [clause for _, _, clause in group], params)
 
 
 def _falsity_specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec | bool]:

@@ -24,6 +24,14 @@ class SourceRef(_Model):
     quote: str             # verbatim passage
 
 
+class ConsequenceSource(_Model):
+    """Where a consequence's rule comes from; its verbatim quote (and the rule's title) live once
+    under the run's top-level `rules`, keyed by rule id (SPEC 5), not in every consequence."""
+
+    document: str
+    section: str
+
+
 class Evidence(_Model):
     """One input row behind a consequence (engine.evaluation.evidence)."""
 
@@ -45,7 +53,7 @@ class Consequence(_Model):
     detail: dict[str, Any] = {}    # aggregated detail (counts, totals, rows, round, reason)
     evidence: list[Evidence] = []  # every input row behind the facts, sorted by sheet and row
     arithmetic: dict[str, str] = {}  # derived fact -> how it was computed, e.g. P(2024)+P(2025) = 6 + 7 = 13
-    source: SourceRef
+    source: ConsequenceSource        # document and section; the quote: RunResult.rule(rule_id).source.quote
 
 
 class LeaderResult(_Model):
@@ -112,3 +120,14 @@ class RunResult(_Model):
     # The scorecard and the evaluated records behind this result (set by scoring.score, never
     # serialised): explanations render conditions and nearest misses from them.
     _trace: Any = PrivateAttr(default=None)
+
+    def rule(self, rule_id: str) -> RuleInfo:
+        """The rule behind a consequence: title, code, clauses, and its source with the quote."""
+        found = next((r for r in self.rules if r.id == rule_id), None)
+        if found is None:
+            raise KeyError(f"no rule {rule_id!r} in these results")
+        return found
+
+    def quote(self, rule_id: str) -> str:
+        """The verbatim source passage of a consequence's rule ("" for a rule these results lack)."""
+        return next((r.source.quote for r in self.rules if r.id == rule_id), "")

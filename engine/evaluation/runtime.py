@@ -68,13 +68,29 @@ _SENTINEL = "__sentinel__"
 
 
 class Session:
-    """One evaluation run. Create one per run; rulesets live only as long as it does."""
+    """One evaluation run. Create one per run and close it (or use `with`): closing deletes
+    its rulesets from durable_rules' native engine, which otherwise keeps every one."""
 
     def __init__(self) -> None:
         self._host = _SyncHost()
         self._prefix = f"scorecard_{id(self):x}_{next(_names)}"
         self._count = 0
         self._keywords: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # ruleset → its $kw facts
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every ruleset this session registered (native memory included)."""
+        for ruleset in list(self._host._ruleset_list):
+            durable_rules_engine.delete_ruleset(ruleset._handle)
+            ruleset._actions.clear()
+        self._host._ruleset_list.clear()
+        self._host._ruleset_directory.clear()
+        self._keywords.clear()
 
     def run(self, rules: list[RuleSpec], records: list[dict[str, Any]]) -> list[tuple[int, str]]:
         """Assert each record as a fact; return sorted unique (record index, rule key) firings.

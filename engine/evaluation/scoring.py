@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
-from engine.evaluation.evaluate import (SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
+from engine.evaluation.evaluate import (DEFAULT_BACKEND, SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
                        matched_keywords)
 from engine.evaluation.evidence import EvidenceIndex, consequence_evidence, num
 from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_notes
@@ -23,7 +24,8 @@ from engine.input.sheets import FIVE_DIMENSIONS
 from engine.input.issues import InputError, InputIssue
 from engine.rules.load import Scorecard, file_digests, load_scorecard
 from engine.rules.model import ConsequenceAction, effective_window_zh
-from engine.evaluation.results import (Consequence, LeaderResult, ParameterInForce, RuleInfo, RuleNotInForce, RunResult,
+from engine.evaluation.results import (Consequence, ConsequenceSource, LeaderResult, ParameterInForce, RuleInfo,
+                                       RuleNotInForce, RunResult,
                       SourceRef)
 from engine.input.workbook import Workbook, read_workbook
 
@@ -38,10 +40,47 @@ def score_workbook(path: str | Path, *, scorecard: Scorecard | None = None, year
     return score(workbook, scorecard or load_scorecard(), years=years)
 
 
-def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None = None) -> RunResult:
+# Parameters the fact derivation reads (engine.evaluation.facts): facts prepared under one
+# set of their values are reused by any scorecard that agrees on them, re-derived otherwise.
+FACT_PARAMS = ("five.grades", "five.weights", "ranking.tie_position")
+
+
+@dataclass
+class PreparedFacts:
+    """A workbook read, its facts derived and its records laid out once, for many evaluations.
+
+    Reuse it across the values of a sweep and both sides of a diff: `evaluate` copies the
+    records it writes into, so one PreparedFacts serves any number of runs (not thread-safe).
+    """
+
+    workbook: Workbook
+    years: list[int]
+    fact_params: dict[str, Any]
+    frames: dict[str, pd.DataFrame]
+    records: dict[str, list[dict[str, Any]]]
+    with_data: set[str]
+    input_sheets: dict[str, str]
+    _evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def leader_years(self) -> int:
+        return len(self.records["leader_year"])
+
+
+def prepare(workbook: Workbook, years: list[int] | None = None, params: dict[str, Any] | None = None
+            ) -> PreparedFacts:
+    """Derive every fact of `workbook` once. `years=None` → the latest year on the roster.
+
+    `params` are the scorecard's values (`scorecard.values()`, default: the default
+    scorecard's); only FACT_PARAMS matter here, and `evaluate` re-derives if a scorecard
+    disagrees with them. Raises InputError
+    without a roster and YearNotInWorkbook for a year the roster lacks.
+    """
     if "roster" not in workbook.tables or workbook.tables["roster"].empty:
         raise InputError(workbook.issues + [_no_roster()])
-    facts = derive_facts(workbook.tables, scorecard.values())
+    params = load_scorecard().values() if params is None else params
+    fact_params = {name: params[name] for name in FACT_PARAMS if name in params}
+    facts = derive_facts(workbook.tables, fact_params)
     available = sorted(int(y) for y in facts["leader_year"]["year"].unique())
     years = sorted(set(years)) if years else available[-1:]
     unknown = [y for y in years if y not in available]
@@ -51,22 +90,41 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
                for scope, frame in facts.items()}
     # A sheet with only its header (the blank template as shipped) holds no data, like an absent one.
     with_data = {name for name, table in workbook.tables.items() if len(table)}
-    run = evaluate_records(scorecard, records, with_data)
-    results, unmatched = assemble(scorecard, run, with_data, EvidenceIndex(workbook.tables, scorecard.values()))
+    return PreparedFacts(workbook, years, fact_params, facts, records, with_data,
+                         {name: sheet_digest(table) for name, table in sorted(workbook.tables.items())})
+
+
+def evaluate(prepared: PreparedFacts, scorecard: Scorecard, backend: str = DEFAULT_BACKEND) -> RunResult:
+    """Score prepared facts under one scorecard (a scenario, a sweep value, a diff side).
+
+    backend: "durable" (durable_rules, the reference) or "vectorized" (whole-column masks
+    over the same condition trees); both give byte-identical JSON (tests/test_backends_agree.py).
+    """
+    params = scorecard.values()
+    wanted = {name: params[name] for name in FACT_PARAMS if name in params}
+    if wanted != prepared.fact_params:
+        prepared = prepare(prepared.workbook, prepared.years, params)
+    workbook = prepared.workbook
+    run = evaluate_records(scorecard, prepared.records, prepared.with_data, backend=backend)
+    evidence_key = repr(sorted(params.items()))
+    if evidence_key not in prepared._evidence:
+        prepared._evidence.clear()  # one at a time: it indexes the input rows, large at scale
+        prepared._evidence[evidence_key] = EvidenceIndex(workbook.tables, params)
+    results, unmatched = assemble(scorecard, run, prepared.with_data, prepared._evidence[evidence_key])
     _note_skipped_rows(workbook, results, unmatched)
     result = RunResult(
         engine_version=engine_version(),
         scorecard=scorecard.definition.id,
         scenario=scorecard.scenario.id if scorecard.scenario else None,
-        years=years,
+        years=prepared.years,
         rules_fingerprint=scorecard.fingerprint,
         input_fingerprint=workbook.fingerprint,
         input_file=Path(workbook.path).name,
         rule_files=file_digests(scorecard.files),
-        input_sheets={name: sheet_digest(table) for name, table in sorted(workbook.tables.items())},
+        input_sheets=dict(prepared.input_sheets),
         parameters=parameters_in_force(scorecard),
         rules=[_rule_info(r) for r in scorecard.rules if isinstance(r.rule.then, ConsequenceAction)],
-        rules_not_in_force=_not_in_force(scorecard, years),
+        rules_not_in_force=_not_in_force(scorecard, prepared.years),
         input_issues=workbook.issues,
         extra_sheets=list(workbook.extra_sheets),
         unmatched=unmatched,
@@ -74,6 +132,12 @@ def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None =
     )
     result._trace = (scorecard, run)
     return result
+
+
+def score(workbook: Workbook, scorecard: Scorecard, *, years: list[int] | None = None,
+          backend: str = DEFAULT_BACKEND) -> RunResult:
+    """Read facts and evaluate in one go: `evaluate(prepare(workbook, years), scorecard)`."""
+    return evaluate(prepare(workbook, years, scorecard.values()), scorecard, backend)
 
 
 def engine_version() -> str:
@@ -252,7 +316,8 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec,
         subject=then.subject, clauses=firing.clauses, facts=facts,
         parameters=dict(sorted(parameters.items())), detail=detail,
         evidence=evidence, arithmetic=dict(sorted(arithmetic.items())),
-        source=SourceRef(**firing.rule.rule.source.model_dump()),
+        source=ConsequenceSource(document=firing.rule.rule.source.document,
+                                 section=firing.rule.rule.source.section),
     )
 
 
@@ -346,6 +411,31 @@ class YearNotInWorkbook(ValueError):
                          f"available: {available}.")
 
 
+def json_chunks(result: RunResult) -> Iterator[str]:
+    """The results JSON in pieces, each encoded by json's C encoder (compact separators;
+    `indent` would force the pure-Python encoder). One leader-year at a time, so writing
+    never holds the whole document: peak memory does not grow with the JSON."""
+    head = json.dumps(result.model_dump(mode="json", exclude={"results"}), ensure_ascii=False,
+                      separators=(",", ":"))
+    yield head[:-1] + ',"results":['   # `results` is the model's last field
+    for i, item in enumerate(result.results):
+        yield ("," if i else "") + json.dumps(item.model_dump(mode="json"), ensure_ascii=False,
+                                              separators=(",", ":"))
+    yield "]}\n"
+
+
 def to_json(result: RunResult) -> str:
     """Byte-stable JSON: fixed key order from the models, UTF-8, no timestamps."""
-    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(result))
+
+
+def write_json(result: RunResult, path: str | Path) -> None:
+    """Stream the results JSON to `path` (the same bytes as to_json)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        batch: list[str] = []
+        for chunk in json_chunks(result):
+            batch.append(chunk)
+            if len(batch) >= 1000:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch))

@@ -78,7 +78,7 @@ def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None 
         if "reason_zh" in c.detail:
             lines.append(f"    说明：{c.detail['reason_zh']}")
         lines.append(f"    来源：{source_line(c)}")
-        lines.append(f"    原文：{c.source.quote}")
+        lines.append(f"    原文：{result.quote(c.rule_id)}")
     misses, top_only = trace.misses(leader)
     if misses or top_only:
         lines.append("  未触发的规则（最接近的条件）：")

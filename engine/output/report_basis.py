@@ -60,7 +60,7 @@ def basis_row(trace: Trace, leader: LeaderResult, cons: Consequence) -> list[Any
         _fit(condition_text(trace, leader, cons)),
         _fit(evidence_text(cons)),
         f"{document_title(cons.source.document)}\n{cons.source.section}",
-        cons.source.quote,
+        trace.result.quote(cons.rule_id),
     ]
 
 
