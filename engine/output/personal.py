@@ -111,7 +111,7 @@ def write_leader_page(ws: Worksheet, result: RunResult, leader: LeaderResult, tr
         page.pair("条件（含数值）", condition_text(trace, leader, cons))
         page.pair("依据记录", evidence_text(cons))
         page.pair("来源", f"{document_title(cons.source.document)} {cons.source.section}")
-        page.pair("原文", cons.source.quote)
+        page.pair("原文", result.quote(cons.rule_id))
 
     misses, top_only = trace.misses(leader)
     if misses or top_only:
