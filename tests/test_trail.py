@@ -59,8 +59,9 @@ def test_ranking_and_roster_rows_behind_elimination(sample) -> None:
 
 def test_image_rounds_cite_their_round(sample) -> None:
     praise = [c for c in _leader(sample, "QH030").consequences if c.code == "PRAISE"]
-    assert [(c.facts["image_round"], [(e.row, e.values["批次"], e.values["名次"]) for e in c.evidence])
-            for c in praise] == [(1, [(43, 1, 2)]), (2, [(52, 2, 1)])]
+    assert [(c.facts["image_round"], [(e.sheet, e.row, e.values.get("批次"), e.values.get("名次")) for e in c.evidence])
+            for c in praise] == [(1, [("干部名册", 159, None, None), ("形象测评", 43, 1, 2)]),
+                                 (2, [("干部名册", 159, None, None), ("形象测评", 52, 2, 1)])]
 
 
 def test_countersign_and_portfolio_rows_are_evidence_too(tmp_path) -> None:
@@ -70,7 +71,8 @@ def test_countersign_and_portfolio_rows_are_evidence_too(tmp_path) -> None:
                  [2024, "甲镇", dt.date(2024, 6, 1), 7000, "设备", "否"]],
     })
     cons = score_workbook(book).results[0].consequences[0]
-    assert [(e.sheet, e.row, e.values["金额"]) for e in cons.evidence] == [("大额支出", 2, 5000), ("大额支出", 3, 7000)]
+    assert [(e.sheet, e.row, e.values.get("金额")) for e in cons.evidence] == [
+        ("干部名册", 2, None), ("大额支出", 2, 5000), ("大额支出", 3, 7000)]
     assert cons.arithmetic == {"amount_total": "5000 + 7000 = 12000"}
 
 
@@ -190,3 +192,74 @@ def test_explain_out_writes_the_personal_workbook(tmp_path, capsys) -> None:
     assert main(["explain", str(book), "--leader", "qh037", "--out", str(out)]) == 0
     assert openpyxl.load_workbook(out).sheetnames == ["2025 QH037 沈雅琴"]
     assert main(["explain", str(book), "--pdf"]) == 2   # --pdf needs --out
+
+
+# --------------------------------------------------------------------------- evidence as a mechanism
+def test_a_fact_without_a_registered_spec_gets_its_sheet_rows_for_the_leader_year(sample, monkeypatch) -> None:
+    from engine.evaluation import evidence
+
+    monkeypatch.delitem(evidence.EVIDENCE, ("leader_year", "five_development"))
+    spec = evidence.spec_for("leader_year", "five_development", {"year": 2025, "leader_id": "QH013"})
+    assert spec.sheet == "five_reinforcements"
+    assert spec.select({"year": 2025, "leader_id": "QH013"}) == [{"year": 2025, "leader_id": "QH013"}]
+    assert evidence.spec_for("leader_year", "elimination_two_years_met", {}) is None   # concluded: no sheet
+
+
+def test_unit_consequences_cite_the_roster_row_that_makes_the_leader_its_top(sample) -> None:
+    praise = next(c for c in _leader(sample, "QH044").consequences if c.code == "PRAISE")
+    assert [(e.sheet, e.row, e.facts) for e in praise.evidence] == [
+        ("干部名册", 173, ["is_top"]), ("形象测评", 45, ["image_bottom", "image_count", "image_rank", "image_round"])]
+
+
+def _cells(path: Path) -> dict[tuple[str, int], dict[str, object]]:
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = {}
+    for ws in book.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        header = [str(h).strip() if h is not None else "" for h in rows[0]] if rows else []
+        for n, row in enumerate(rows[1:], start=2):
+            out[(ws.title, n)] = dict(zip(header, row))
+    return out
+
+
+def _same(shown, cell) -> bool:
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return shown == cell.isoformat()[:10]
+    if isinstance(shown, bool):
+        return cell in (("是" if shown else "否"), shown)
+    if isinstance(shown, (int, float)) and not isinstance(cell, str):
+        return float(shown) == float(cell)
+    return str(shown) == str(cell).strip()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_consequence_cites_rows_whose_cells_hold_the_values_shown(tmp_path, seed) -> None:
+    """On workbooks nobody has looked at: each consequence names rows, and each row's cells say what
+    the evidence says they say."""
+    import random
+
+    rng = random.Random(seed)
+    units = [f"单位{i}" for i in range(6)]
+    roster, cards, ranking, image = [ROSTER], [DEDUCTIONS], [ANNUAL], [IMAGE]
+    for year in (2023, 2024, 2025):
+        order = rng.sample(units, len(units))
+        ranking += [[year, u, "县直单位", i + 1] for i, u in enumerate(order)]
+        for rnd in (1, 2):
+            image += [[year, rnd, u, i + 1] for i, u in enumerate(rng.sample(units, len(units)))]
+        for i, u in enumerate(units):
+            roster.append(roster_row(year, f"L{i}", u, "县直单位", is_top="是" if i % 2 == 0 else "否", name=f"干部{i}"))
+            for _ in range(rng.randint(0, 4)):
+                cards.append([year, f"L{i}", dt.date(year, rng.randint(1, 12), 1), "违规公务接待",
+                              rng.choice([0.5, 1, 2, 3]), None])
+    book = make_workbook(tmp_path, {"干部名册": roster, "廉政监督卡": cards, "综合考核排名": ranking, "形象测评": image})
+    result = score_workbook(book)
+    cells = _cells(book)
+    fired = [c for r in result.results for c in r.consequences]
+    assert fired
+    for cons in fired:
+        assert cons.evidence, cons.rule_id
+        for ev in cons.evidence:
+            row = cells[(ev.sheet, ev.row)]
+            for column, value in ev.values.items():
+                if column != "N":
+                    assert _same(value, row[column]), (cons.rule_id, ev)

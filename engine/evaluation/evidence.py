@@ -7,9 +7,11 @@ How it works (and how a new rule pack attaches its own sheets):
   record the rule ran on into row filters (column → value; one filter per window year,
   e.g. Y-1 and Y for a two-year sum), and optionally an `arithmetic` function that writes
   how the fact was computed from those rows (`P(2024)+P(2025) = 6 + 7 = 13`).
-* Records of a scope that come from one row each (分工, 大额支出, any new per-row sheet)
-  need no entry: when a record carries `row` (its Excel row), every fact of that scope is
-  evidenced by that row of the scope's sheet (`ScopeSpec.sheet`).
+* Defaults need no entry (`spec_for`): records of a scope that come from one row each (分工,
+  大额支出, any new per-row sheet) carry `row`, and every fact of that scope is evidenced by that
+  row of the scope's sheet (`ScopeSpec.sheet`); a leader-year fact is evidenced by the rows of its
+  catalogue sheet (`FactSpec.sheet`) for the same leader and, where the sheet has 年度, the same year.
+  Register a spec only for windows (Y-1, Y), other units' rows or arithmetic.
 * A new pack registers its facts with `register(scope, fact, EvidenceSpec(...))`, usually
   with the `same_leader` / `same_unit` helpers, next to its facts. Nothing else changes:
   `consequence_evidence` collects the rows for the facts a firing used, in a fixed order,
@@ -29,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from engine.evaluation.facts import FACTS, SCOPES
 from engine.input.sheets import FIVE_DIMENSIONS, SHEETS_BY_EN
 
 Filter = dict[str, Any]
@@ -238,42 +241,56 @@ def _shown(sheet: str, row: dict[str, Any], columns: tuple[str, ...], n: int | N
 
 
 # --------------------------------------------------------------------------- collecting
-def consequence_evidence(index: EvidenceIndex | None, scope: str, scope_sheet: str,
-                         members: Iterable[tuple[Iterable[str], dict[str, Any]]]
+def consequence_evidence(index: EvidenceIndex | None,
+                         members: Iterable[tuple[str, Iterable[str], dict[str, Any]]]
                          ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """(evidence rows, arithmetic per fact) for the facts each member record used.
+    """(evidence rows, arithmetic per fact) for the facts each member (scope, facts, record) used.
 
     An evidence row: {"sheet": 中文表名, "row": Excel 行号, "values": {列名: 值}, "facts": [fact, ...]};
-    sorted by sheet order of the contract, then row.
+    sorted by the contract's sheet order, then row.
     """
     if index is None:
         return [], {}
     by_row: dict[tuple[str, int], dict[str, Any]] = {}
     arithmetic: dict[str, str] = {}
-    for facts, rec in members:
+    for scope, facts, rec in members:
         for fact in sorted(set(facts)):
-            spec = EVIDENCE.get((scope, fact))
+            spec = spec_for(scope, fact, rec)
             if spec is None:
-                if rec.get("row") is not None and scope != "leader_year":
-                    spec = EvidenceSpec(scope_sheet, lambda r: [{"_row": r["row"]}])
-                else:
-                    continue  # a concluded fact: its own facts carry the evidence
+                continue  # a concluded fact: the facts it was concluded from carry the evidence
             groups = [index.find(spec.sheet, where) for where in spec.select(rec)]
+            if spec.count_by:
+                groups = [[{**row, "_n": index.count(spec.sheet, row, spec.count_by)} for row in g] for g in groups]
             for rows in groups:
                 for row in rows:
-                    if spec.count_by:
-                        row = {**row, "_n": index.count(spec.sheet, row, spec.count_by)}
                     _add(by_row, spec, row, fact)
             if spec.arithmetic and fact not in arithmetic:
-                if spec.count_by:
-                    groups = [[{**row, "_n": index.count(spec.sheet, row, spec.count_by)} for row in g]
-                              for g in groups]
                 text = spec.arithmetic(rec, groups, index.params)
                 if text:
                     arithmetic[fact] = text
     order = {en: i for i, en in enumerate(SHEETS_BY_EN)}
     rows = sorted(by_row.values(), key=lambda e: (order.get(e["_sheet"], len(order)), e["_sheet"], e["row"]))
     return [{k: v for k, v in e.items() if k != "_sheet"} for e in rows], dict(sorted(arithmetic.items()))
+
+
+def spec_for(scope: str, fact: str, rec: dict[str, Any]) -> EvidenceSpec | None:
+    """The registered spec, else the defaults: a per-row record's own row; a leader-year fact's
+    sheet rows for the same leader (and year, where the sheet has a year)."""
+    spec = EVIDENCE.get((scope, fact))
+    if spec is not None:
+        return spec
+    scope_spec = SCOPES.get(scope)
+    if scope != "leader_year" and rec.get("row") is not None and scope_spec is not None:
+        return EvidenceSpec(scope_spec.sheet, lambda r: [{"_row": r["row"]}])
+    fact_spec = FACTS.get((scope, fact))
+    sheet = SHEETS_BY_EN.get(fact_spec.sheet) if fact_spec else None
+    if scope != "leader_year" or sheet is None or sheet.en == "roster":
+        return None
+    columns = {c.en for c in sheet.columns}
+    if "leader_id" not in columns:
+        return None
+    keys = [k for k in ("year", "leader_id") if k in columns]
+    return EvidenceSpec(sheet.en, lambda r: [{k: r[k] for k in keys}])
 
 
 def _add(by_row: dict[tuple[str, int], dict[str, Any]], spec: EvidenceSpec, row: dict[str, Any], fact: str) -> None:

@@ -228,7 +228,8 @@ def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str], ev
     by_leader: dict[tuple[int, str], list[Consequence]] = {}
     for key in sorted(groups, key=lambda k: (k[0], k[1], order[k[2]], k[3] if k[3] is not None else -1)):
         scope = scorecard.rule(key[2]).rule.scope
-        by_leader.setdefault((key[0], key[1]), []).append(_consequence(groups[key], SCOPES[scope], evidence))
+        by_leader.setdefault((key[0], key[1]), []).append(
+            _consequence(groups[key], SCOPES[scope], evidence, (key[0], key[1])))
     results = [leader_result(out, by_leader.get((out.record["year"], out.record["leader_id"]), []),
                              run.not_evaluated, scorecard, sheets_present)
                for out in run.outcomes["leader_year"]]
@@ -279,7 +280,7 @@ def composite_score(scorecard: Scorecard, rec: dict[str, Any]) -> float | None:
 
 
 def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec,
-                 index: EvidenceIndex | None = None) -> Consequence:
+                 index: EvidenceIndex | None = None, leader: tuple[int, str] | None = None) -> Consequence:
     firing = members[0][0]
     then = firing.rule.rule.then
     detail: dict[str, Any] = dict(then.detail)
@@ -305,8 +306,10 @@ def _consequence(members: list[tuple[Firing, dict[str, Any]]], scope: ScopeSpec,
             for name, value in chain["parameters"].items():
                 parameters.setdefault(name, value)
         facts = dict(sorted(facts.items()))
-    evidence, arithmetic = consequence_evidence(
-        index, scope.name, scope.sheet, [(_used_facts(f), rec) for f, rec in members])
+    used = [(scope.name, _used_facts(f), rec) for f, rec in members]
+    if scope.attach == "unit_top" and leader:  # why this person: the roster row making them the unit's 一把手
+        used.append(("leader_year", ["is_top"], {"year": leader[0], "leader_id": leader[1]}))
+    evidence, arithmetic = consequence_evidence(index, used)
     for name in scope.sum_fields:
         if len(members) > 1:
             arithmetic[f"{name}_total"] = (f"{' + '.join(num(rec[name]) for _, rec in members)} = "
