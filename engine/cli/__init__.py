@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from engine.cli import commands, lint, verify  # noqa: F401  (each module registers its commands)
-from engine.cli import web  # noqa: F401,E402  (scorecard serve, scorecard users)
+from engine.cli import web  # noqa: F401  (scorecard serve, scorecard users)
 from engine.cli.common import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_RULES, EXIT_USAGE, OutputError, _echo_err,
                                cli)
 from engine.evaluation.scoring import YearNotInWorkbook
