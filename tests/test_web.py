@@ -100,10 +100,13 @@ def test_every_leader_page_holds_what_explain_prints(c, sample_run):
         assert page.status_code == 200
         text = squeeze(page_text(page.text)).replace("▶", "").replace("○", "")
         for line in lines:
-            if line.strip().startswith("得分"):
-                continue  # the page shows the scores as a table in words (checked below)
-            want = squeeze(line).replace("▶", "").replace("○", "")
-            assert want in text, f"{leader_id}: {line!r} not on the page"
+            if line.strip().startswith("得分："):  # the page shows the scores as a table: each item a row
+                items = line.strip().removeprefix("得分：").split("；")
+            else:
+                items = [line]
+            for item in items:
+                want = squeeze(item).replace("▶", "").replace("○", "")
+                assert want in text, f"{leader_id}: {item!r} not on the page"
 
 
 def test_leader_scores_are_words_not_json(c, sample_run):
@@ -111,6 +114,7 @@ def test_leader_scores_are_words_not_json(c, sample_run):
     text = page_text(page.text)
     assert "当年扣分4" in squeeze(text) and "五个强化加权分79.6" in squeeze(text)
     assert "推动高质量发展85（较好）" in squeeze(text)
+    assert "<th scope=\"row\">当年扣分</th><td class=\"num\">4</td>" in page.text
     assert '{"' not in text and "five_reinforcements" not in text
 
 

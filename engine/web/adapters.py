@@ -278,37 +278,11 @@ def _is_score_line(text: str) -> bool:
     return text.startswith("得分")
 
 
-SCORE_LABELS = {
-    "deduction_points": ("当年扣分", "card points this year"),
-    "deduction_points_2y": ("连续两年累计扣分", "card points, two years"),
-    "deduction_points_3y": ("连续三年累计扣分", "card points, three years"),
-    "unit_rank": ("单位综合考核名次", "unit rank"),
-    "unit_count": ("同类单位数", "units in category"),
-    "bottom_position": ("倒数位次", "position from the bottom"),
-    "bottom_position_prev": ("上年倒数位次", "position from the bottom last year"),
-    "composite": ("综合得分", "composite score"),
-}
+def score_rows(leader: LeaderResult) -> list[tuple[str, str]]:
+    """The leader's scores in words, as `explain` words them: (label, value)."""
+    from engine.output.trace import score_items
 
-
-def score_rows(leader: LeaderResult, lang: str) -> list[tuple[str, str]]:
-    """The leader's scores in words: (label, value); a missing value says why it is missing."""
-    from engine.input.sheets import FIVE_DIMENSIONS
-
-    rows = []
-    for name, value in leader.scores.items():
-        if name == "five_reinforcements":
-            if isinstance(value, dict):
-                rows.append(("五个强化加权分" if lang == "zh" else "five reinforcements (weighted)",
-                             _num(value.get("weighted"))))
-                grades = value.get("grades") or {}
-                for dim in FIVE_DIMENSIONS:
-                    v = (value.get("dimensions") or {}).get(dim.en)
-                    grade = f"（{grades[dim.en]}）" if dim.en in grades else ""
-                    rows.append((f"　{dim.zh}", f"{_num(v)}{grade}"))
-            continue
-        zh, en = SCORE_LABELS.get(name, (name, name))
-        rows.append((zh if lang == "zh" else en, "—" if value is None else _num(value)))
-    return rows
+    return score_items(leader)
 
 
 def _num(value: Any) -> str:

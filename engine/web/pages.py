@@ -204,7 +204,7 @@ def leader(request: Request, run_id: str, leader_id: str) -> HTMLResponse:
     sections = []
     for r in years:
         blocks, others = adapters.explain_tree(run.result, r)
-        sections.append({"leader": r, "scores": adapters.score_rows(r, request.state.lang),
+        sections.append({"leader": r, "scores": adapters.score_rows(r),
                          "blocks": list(zip(r.consequences, blocks)), "others": others})
     return render(request, "leader.html", run=run, leader=years[0], sections=sections,
                   sheet=adapters.has_leader_sheet())
