@@ -381,3 +381,14 @@ def test_security_headers(c):
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
     assert "httponly" in headers.get("set-cookie", "httponly").lower()
+
+
+def test_leader_sheet_download_is_explains_personal_sheet(c, sample_run, tmp_path):
+    got = c.get(sample_run[0] + "/leaders/QH014.xlsx")
+    assert got.status_code == 200 and "QH014" in got.headers["content-disposition"]
+    out = tmp_path / "p.xlsx"
+    done = cli("explain", str(SAMPLE), "--leader", "QH014", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert got.content == out.read_bytes()
+    assert c.get(sample_run[0] + "/leaders/NOBODY.xlsx").status_code == 404
+    assert 'href="' + sample_run[0] + '/leaders/QH014.xlsx"' in c.get(sample_run[0] + "/leaders/QH014").text

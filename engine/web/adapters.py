@@ -100,26 +100,16 @@ def results_json(result: RunResult) -> str:
 
 
 def leader_sheet(result: RunResult, leader_id: str) -> bytes | None:
-    """The 个人评分表 of one leader, when the engine has it (issue 8); None until then."""
-    try:
-        from engine.output import leader_sheet as sheet  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    """The 个人评分表 of one leader (every year of the run), as `explain --leader ID --out` writes it."""
+    from engine.output.personal import write_personal
+
     leaders = [r for r in result.results if r.leader_id == leader_id]
     if not leaders:
         return None
     with tempfile.TemporaryDirectory(prefix="scorecard-sheet-") as folder:
         path = Path(folder) / "sheet.xlsx"
-        sheet.write_leader_sheets(result, leaders, path)
+        write_personal(result, leaders, path)
         return path.read_bytes()
-
-
-def has_leader_sheet() -> bool:
-    try:
-        from engine.output import leader_sheet  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def template_bytes() -> bytes:

@@ -22,7 +22,7 @@ EN: dict[str, str] = {
     "返回上传页": "Back to upload", "找不到": "Not found", "请求被拒绝": "Request refused",
     "没有这次运行（服务器重启后，以前的运行不再保留）。":
         "No such run (runs are not kept when the server restarts).",
-    "没有这张图。": "No such chart.", "个人评分表暂不可用。": "The personal score sheet is not available yet.",
+    "没有这张图。": "No such chart.",
     "这次运行中没有这名干部。": "No such leader in this run.",
     "表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重试。":
         "The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.",
@@ -66,7 +66,7 @@ EN: dict[str, str] = {
     "有未评估项": "some families not evaluated", "没有符合条件的干部。": "No leader matches.",
     # leader
     "的计分说明": ": explanation", "返回结果": "Back to the results", "党政一把手": "principal leader",
-    "下载个人评分表": "Download the personal score sheet", "得分": "Scores", "触发的后果": "Consequences",
+    "下载个人评分表（可打印，含签字栏）": "Download the personal score sheet (printable, with signature lines)", "得分": "Scores", "触发的后果": "Consequences",
     "未触发任何后果。": "No consequence fired.",
     # what-if
     "假设分析": "What-if", "假设分析：调整参数，看谁的后果会变": "What-if: change parameters, see who flips",

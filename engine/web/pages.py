@@ -189,7 +189,7 @@ def leader_xlsx(request: Request, run_id: str, leader_id: str) -> Response:
         return not_found(request)
     data = adapters.leader_sheet(run.result, leader_id)
     if data is None:
-        return not_found(request, "个人评分表暂不可用。")
+        return not_found(request, "这次运行中没有这名干部。")
     return download(data, f"{leader_id}_个人评分表.xlsx", XLSX)
 
 
@@ -206,8 +206,7 @@ def leader(request: Request, run_id: str, leader_id: str) -> HTMLResponse:
         blocks, others = adapters.explain_tree(run.result, r)
         sections.append({"leader": r, "scores": adapters.score_rows(r),
                          "blocks": list(zip(r.consequences, blocks)), "others": others})
-    return render(request, "leader.html", run=run, leader=years[0], sections=sections,
-                  sheet=adapters.has_leader_sheet())
+    return render(request, "leader.html", run=run, leader=years[0], sections=sections)
 
 
 # ---------------------------------------------------------------- what-if
