@@ -24,9 +24,10 @@ MAX_ROW_HEIGHT = 409.0   # Excel's limit
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def footer_text(rules_fingerprint: str, input_fingerprint: str) -> tuple[str, str, str]:
-    """(left, centre, right) footer: page x of y, and the two fingerprints that identify the run."""
-    return ("第 &P 页 / 共 &N 页", f"规则指纹 {rules_fingerprint}", f"输入指纹 {input_fingerprint}")
+def footer_text(rules_fingerprint: str, input_fingerprint: str) -> tuple[str, str]:
+    """(left, centre) footer: page x of y; the two fingerprints that identify the run, one per line
+    (side by side they overlap on a narrow sheet)."""
+    return "第 &P 页 / 共 &N 页", f"规则指纹 {rules_fingerprint}\n输入指纹 {input_fingerprint}"
 
 
 def print_setup(ws: Worksheet, fingerprints: tuple[str, str] | None = None, *, landscape: bool = True,
@@ -48,10 +49,8 @@ def print_setup(ws: Worksheet, fingerprints: tuple[str, str] | None = None, *, l
     if title_rows:
         ws.print_title_rows = f"1:{title_rows}"
     if fingerprints:
-        left, centre, right = footer_text(*fingerprints)
-        if not landscape:  # too narrow for both side by side: one above the other
-            centre, right = f"{centre}\n{right}", ""
-        for part, text in ((ws.oddFooter.left, left), (ws.oddFooter.center, centre), (ws.oddFooter.right, right)):
+        left, centre = footer_text(*fingerprints)
+        for part, text in ((ws.oddFooter.left, left), (ws.oddFooter.center, centre)):
             part.text = text
             part.size = 7
 

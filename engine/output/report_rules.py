@@ -6,6 +6,7 @@ from openpyxl import Workbook
 
 from engine.evaluation.results import RunResult
 from engine.rules.model import effective_window_zh
+from engine.rules.sources import document_title
 from engine.xlsxio import table_sheet
 
 RULE_HEADERS = ("规则编号", "规则名称", "后果代码", "生效年度", "本次适用情况", "来源文件", "来源段落")
@@ -17,7 +18,7 @@ def rule_rows(result: RunResult) -> list[list[object]]:
     for rule in result.rules:
         state = skipped[rule.id].reason_zh if rule.id in skipped else "适用"
         rows.append([rule.id, rule.title, rule.code, effective_window_zh(rule.effective_from, rule.effective_to), state,
-                     rule.source.document, rule.source.section])
+                     document_title(rule.source.document), rule.source.section])
     known = {rule.id for rule in result.rules}
     rows += [[s.rule_id, s.title, "（得出结论，供其他规则使用）", "", s.reason_zh, "", ""]
              for s in result.rules_not_in_force if s.rule_id not in known]

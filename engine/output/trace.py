@@ -22,7 +22,7 @@ from engine.input.sheets import FIVE_DIMENSIONS, SHEETS_BY_EN
 from engine.output.render import RenderContext, failing, gap, render, text_value
 from engine.rules.load import LoadedRule, Scorecard
 from engine.rules.model import ConsequenceAction
-from engine.rules.sources import document
+from engine.rules.sources import document, with_titles
 
 PROVENANCE_ZH = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}
 FAMILY_ZH: dict[str, str] = {s.family: s.zh for s in SHEETS_BY_EN.values() if s.family} | {
@@ -64,7 +64,8 @@ def parameter_line(name: str, value: Any, result: RunResult) -> str:
     p = next((x for x in result.parameters if x.name == name), None)
     what = f"{p.meaning}；" if p and p.meaning else ""
     kind = PROVENANCE_ZH.get(p.provenance, "") if p else ""
-    return f"{name} = {text_value(value).strip('“”')}（{what}{kind}{'：' + p.citation if p and p.citation else ''}）"
+    citation = f"：{with_titles(p.citation)}" if p and p.citation else ""
+    return f"{name} = {text_value(value).strip('“”')}（{what}{kind}{citation}）"
 
 
 def score_items(leader: LeaderResult) -> list[tuple[str, str]]:

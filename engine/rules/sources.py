@@ -53,3 +53,11 @@ def document_title(file: str) -> str:
     """《标题》 for a registered file, else the file name."""
     doc = documents().get(file)
     return f"《{doc.title}》" if doc else file
+
+
+def with_titles(text: str) -> str:
+    """A citation such as '002_….txt 篇3 …' with each registered file name replaced by its 《标题》."""
+    for name, doc in documents().items():
+        if name in text:
+            text = text.replace(name, f"《{doc.title}》")
+    return text
