@@ -26,7 +26,7 @@ from projtools import copy_project
 from wbtools import ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, make_workbook
 
 LONG = os.environ.get("SCORECARD_FUZZ") == "long"
-PROFILE = settings(max_examples=1500 if LONG else 40, deadline=None, derandomize=not LONG, database=None,
+PROFILE = settings(max_examples=1500 if LONG else 25, deadline=None, derandomize=not LONG, database=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                           HealthCheck.function_scoped_fixture])
 

@@ -17,7 +17,7 @@ from engine.rules.conditions import And, ContainsAny, Fact, Node, Not, Or, Truth
 from engine.evaluation.facts import SCOPES, fact_spec
 from engine.rules.load import LoadedRule, Scorecard
 from engine.rules.model import ConcludeAction, ConsequenceAction
-from engine.evaluation import vectorized
+from engine.evaluation import kleene, vectorized
 from engine.evaluation.runtime import RuleSpec, Session
 from engine.evaluation.vectorized import Columns
 from engine.input.sheets import SHEETS
@@ -143,29 +143,15 @@ def _run_stratum(session: Session, rules: list[LoadedRule], outcomes: list[Outco
                  params: dict[str, Any]) -> None:
     by_key = {}
     specs = []
-    falsity: dict[str, list[str | bool]] = {}  # conclude rule -> per clause: a "definitely false" key, or a constant
     for rule in rules:
         for spec in _specs(rule, params):
             by_key[spec.key] = rule
             specs.append(spec)
-        if rule.concludes:
-            falsity[rule.id] = []
-            for spec_or_constant in _falsity_specs(rule, params):
-                if isinstance(spec_or_constant, RuleSpec):
-                    by_key[spec_or_constant.key] = rule
-                    specs.append(spec_or_constant)
-                    falsity[rule.id].append(spec_or_constant.key)
-                else:
-                    falsity[rule.id].append(spec_or_constant)
     fired = session.run(specs, [out.record for out in outcomes])
     grouped: dict[tuple[int, str], list[str]] = {}
-    definitely_false: dict[int, set[str]] = {}
     for index, key in fired:
-        if "#~" in key:
-            definitely_false.setdefault(index, set()).add(key)
-        else:
-            grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
-    _settle_conclusions(rules, outcomes, falsity, definitely_false)
+        grouped.setdefault((index, by_key[key].id), []).append(key.split("#", 1)[1])
+    _settle_conclusions(rules, outcomes, params)
     by_id = {rule.id: (i, rule) for i, rule in enumerate(rules)}
     for (index, rule_id), clauses in sorted(grouped.items(), key=lambda kv: (kv[0][0], by_id[kv[0][1]][0])):
         _apply(by_id[rule_id][1], outcomes[index], clauses, params)
@@ -190,52 +176,63 @@ def _run_stratum_vectorized(rules: list[LoadedRule], outcomes: list[Outcome], pa
         _apply(rules[position], outcomes[index], [clause for _, _, clause in group], params)
 
 
-def _falsity_specs(rule: LoadedRule, params: dict[str, Any]) -> list[RuleSpec | bool]:
-    """Per clause, a rule that fires when the clause is definitely false (Kleene logic:
-    a missing fact makes it unknown, not false), or a constant when parameters decide it."""
-    params = {**params, **rule.local_values}
-    out: list[RuleSpec | bool] = []
-    for clause, node in rule.clauses:
-        compiled = compile_condition(Not(_with_scope(rule, node)), params)
-        if isinstance(compiled, bool):
-            out.append(compiled)
-        else:
-            out.append(RuleSpec(f"{rule.id}#~{clause}", rule.rule.scope, compiled))
-    return out
-
-
-def _settle_conclusions(rules: list[LoadedRule], outcomes: list[Outcome], falsity: dict[str, list[str | bool]],
-                        definitely_false: dict[int, set[str]]) -> None:
+def _settle_conclusions(rules: list[LoadedRule], outcomes: list[Outcome], params: dict[str, Any]) -> None:
     """A concluded fact is false where every clause is definitely false, unknown (None) where
-    data was missing; _apply sets it true where a clause fired."""
+    data was missing (Kleene logic, decided per record by engine.evaluation.kleene rather than
+    by a "definitely false" rule firing in durable_rules for nearly every record); _apply then
+    sets it true where a clause fired."""
     for rule in rules:
         if not rule.concludes:
             continue
-        for index, out in enumerate(outcomes):
-            seen = definitely_false.get(index, set())
-            false = all(item is True or (isinstance(item, str) and item in seen) for item in falsity[rule.id])
+        rule_params = {**params, **rule.local_values}
+        nodes = [_with_scope(rule, node) for _, node in rule.clauses]
+        for out in outcomes:
+            false = all(kleene.truth(node, out.record, rule_params) is False for node in nodes)
             out.record[rule.concludes] = False if false else None
 
 
-def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str, Any]) -> None:
-    clause_order = [name for name, _ in rule.clauses]
-    clauses = sorted(set(clauses), key=clause_order.index)
-    nodes = dict(rule.clauses)
+_READS: dict[tuple[int, tuple[str, ...]], tuple[list[str], list[str], list[str]]] = {}
 
+
+def _reads(rule: LoadedRule, clauses: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(clauses in rule order, facts shown, parameters shown) of a firing; the same for every
+    record, so worked out once per rule and set of clauses (cached by the rule object's id
+    while it lives)."""
+    key = (id(rule), tuple(sorted(set(clauses))))
+    cached = _READS.get(key)
+    if cached is not None and _READ_OWNERS.get(id(rule)) is rule:
+        return cached
+    clause_order = [name for name, _ in rule.clauses]
+    ordered = sorted(set(clauses), key=clause_order.index)
+    nodes = dict(rule.clauses)
     facts: set[str] = {"is_top"} if _top_only(rule) else set()
     facts |= set(SCOPES[rule.rule.scope].context) | set(rule.rule.show)
     used_params: set[str] = set(getattr(rule.rule.then, "carry", []))
-    for clause in clauses:
+    for clause in ordered:
         f, p = names_in(nodes[clause])
         facts |= f
         used_params |= p
+    if len(_READS) > 10_000:  # many scorecards loaded in one process (a server): start afresh
+        _READS.clear()
+        _READ_OWNERS.clear()
+    _READ_OWNERS[id(rule)] = rule
+    _READS[key] = ([c for c in ordered if c], sorted(facts),
+                   sorted(p for p in used_params if not p.startswith("lists.")))
+    return _READS[key]
+
+
+_READ_OWNERS: dict[int, LoadedRule] = {}
+
+
+def _apply(rule: LoadedRule, out: Outcome, clauses: list[str], params: dict[str, Any]) -> None:
+    fired, facts, used_params = _reads(rule, clauses)
     firing = Firing(
         rule=rule,
-        clauses=[c for c in clauses if c],
-        facts={name: out.record.get(name) for name in sorted(facts)},
-        parameters={name: params[name] for name in sorted(used_params) if not name.startswith("lists.")},
+        clauses=list(fired),
+        facts={name: out.record.get(name) for name in facts},
+        parameters={name: params[name] for name in used_params},
     )
-    for name in sorted(facts):
+    for name in facts:
         because = out.because.get(name)
         if because:
             firing.derived[name] = because

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.rules.conditions import FactType
@@ -165,43 +166,58 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
 
 
 def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """One row per (year, leader_id) on the roster."""
+    """One row per (year, leader_id) on the roster; every fact by grouped/merged columns."""
     roster = tables["roster"]
     base = roster[["year", "leader_id", "name", "unit", "unit_type", "title", "is_top"]].copy()
     base = base.sort_values(KEY, kind="stable").reset_index(drop=True)
-    assessed = set(zip(roster["year"], roster["leader_id"]))
-    base["assessed_prev_year"] = [(y - 1, lid) in assessed for y, lid in zip(base["year"], base["leader_id"])]
+    assessed = pd.MultiIndex.from_arrays([roster["year"], roster["leader_id"]])
+    base["assessed_prev_year"] = pd.MultiIndex.from_arrays([base["year"] - 1, base["leader_id"]]).isin(assessed)
     base = _deduction_facts(base, tables.get("deductions"), assessed)
     base = _ranking_facts(base, tables.get("annual_ranking"), _tie_rule(params or {}))
     base["held_top_post_2y"] = _held_top_post(base, roster)
     return _five_facts(base, tables.get("five_reinforcements"), params or {})
 
 
-def _deduction_facts(base: pd.DataFrame, deductions: pd.DataFrame | None, assessed: set) -> pd.DataFrame:
+def _lookup(index: pd.MultiIndex, values: pd.Series, keys: list[pd.Series]) -> np.ndarray:
+    """values (indexed like `index`) at each key tuple; NaN where the key is absent."""
+    position = index.get_indexer(pd.MultiIndex.from_arrays(keys))
+    out = np.full(len(position), np.nan)
+    found = position >= 0
+    out[found] = np.asarray(values, dtype=np.float64)[position[found]]
+    return out
+
+
+def _objects(values: np.ndarray, kind: type = float) -> pd.Series:
+    """Floats with NaN → an object column of Python numbers (as `kind`) and None."""
+    return pd.Series([None if v != v else kind(v) for v in values.tolist()], dtype=object)
+
+
+def _deduction_facts(base: pd.DataFrame, deductions: pd.DataFrame | None, assessed: pd.MultiIndex) -> pd.DataFrame:
     names = ["deduction_points", "deduction_points_prev", "deduction_points_2y",
              "deduction_points_3y", "deduction_count"]
     if deductions is None:
         for name in names:
             base[name] = None
         return base
-    grouped = deductions.groupby(KEY)["points"]
-    sums = {k: float(v) for k, v in grouped.sum().items()}
-    counts = {k: int(v) for k, v in grouped.size().items()}
-
-    def points(year: int, lid: str) -> float | None:
-        # An assessed year with no rows is 0; a year not assessed is unknown.
-        if (year, lid) not in assessed:
-            return None
-        return round(sums.get((year, lid), 0.0), 2)
-
-    rows = []
-    for year, lid in zip(base["year"], base["leader_id"]):
-        p0, p1, p2 = points(year, lid), points(year - 1, lid), points(year - 2, lid)
-        two = round(p0 + p1, 2) if p1 is not None else None
-        three = round(p0 + p1 + p2, 2) if p1 is not None and p2 is not None else None
-        rows.append((p0, p1, two, three, counts.get((year, lid), 0)))
-    for i, name in enumerate(names):
-        base[name] = pd.Series([r[i] for r in rows], index=base.index, dtype=object)
+    # Points have at most two decimals (validated): summing integer cents is exact, and cents / 100
+    # is the same float as rounding the float sum to two decimals.
+    cents = np.rint(deductions["points"].to_numpy(dtype=np.float64) * 100).astype(np.int64)
+    grouped = pd.Series(cents, index=pd.MultiIndex.from_arrays([deductions["year"], deductions["leader_id"]]))
+    grouped = grouped.groupby(level=[0, 1])
+    sums, counts = grouped.sum(), grouped.size()
+    # An assessed year with no rows is 0; a year not assessed is unknown (NaN here, None in the column).
+    assessed = assessed.unique()
+    per_year = pd.Series(np.nan_to_num(_lookup(sums.index, sums, [assessed.get_level_values(0),
+                                                                  assessed.get_level_values(1)])), index=assessed)
+    year, lid = base["year"], base["leader_id"]
+    p0, p1, p2 = (_lookup(per_year.index, per_year, [year - k, lid]) for k in (0, 1, 2))
+    two = p0 + p1
+    three = p0 + p1 + p2
+    base["deduction_points"] = _objects(p0 / 100)
+    base["deduction_points_prev"] = _objects(p1 / 100)
+    base["deduction_points_2y"] = _objects(two / 100)
+    base["deduction_points_3y"] = _objects(three / 100)
+    base["deduction_count"] = _objects(np.nan_to_num(_lookup(counts.index, counts, [year, lid])), int)
     return base
 
 
@@ -243,24 +259,20 @@ def _ranking_facts(base: pd.DataFrame, ranking: pd.DataFrame | None, tie_rule: s
             base[name] = None
         return base
     pos = bottom_positions(ranking, tie_rule)
-    now = {(y, u): (r, n, b) for y, u, r, n, b in
-           zip(pos["year"], pos["unit"], pos["unit_rank"], pos["unit_count"], pos["bottom_position"])}
-    cols: dict[str, list[Any]] = {name: [] for name in names}
-    for year, unit in zip(base["year"], base["unit"]):
-        r, n, b = now.get((year, unit), (None, None, None))
-        prev = now.get((year - 1, unit))
-        for name, value in zip(names, (r, n, b, prev[2] if prev else None)):
-            cols[name].append(None if value is None else int(value))
-    for name in names:
-        base[name] = pd.Series(cols[name], index=base.index, dtype=object)
+    index = pd.MultiIndex.from_arrays([pos["year"], pos["unit"]])
+    year, unit = base["year"], base["unit"]
+    for name, column, offset in (("unit_rank", "unit_rank", 0), ("unit_count", "unit_count", 0),
+                                 ("bottom_position", "bottom_position", 0),
+                                 ("bottom_position_prev", "bottom_position", 1)):
+        base[name] = _objects(_lookup(index, pos[column], [year - offset, unit]), int)
     return base
 
 
-def _held_top_post(base: pd.DataFrame, roster: pd.DataFrame) -> list[bool]:
-    tops = {(y, lid, u) for y, lid, u, t in
-            zip(roster["year"], roster["leader_id"], roster["unit"], roster["is_top"]) if t}
-    return [bool(top) and (y - 1, lid, u) in tops
-            for y, lid, u, top in zip(base["year"], base["leader_id"], base["unit"], base["is_top"])]
+def _held_top_post(base: pd.DataFrame, roster: pd.DataFrame) -> np.ndarray:
+    tops = roster[roster["is_top"].astype(bool)]
+    held = pd.MultiIndex.from_arrays([tops["year"], tops["leader_id"], tops["unit"]])
+    prev = pd.MultiIndex.from_arrays([base["year"] - 1, base["leader_id"], base["unit"]])
+    return (base["is_top"].astype(bool).to_numpy() & prev.isin(held)).tolist()
 
 
 # The unit categories 综合考核排名 ranks for 末位淘汰 (SPEC 3.2); 其他 units are not ranked.
@@ -327,24 +339,44 @@ def five_score(value: Any, grades: dict[str, float]) -> float | None:
 
 
 def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str, Any]) -> pd.DataFrame:
-    cols: dict[str, list[Any]] = {name: [] for name in FIVE_NAMES + ("five_weighted", "__five_grades")}
-    by_key = {}
-    if five is not None:
-        grades = params.get("five.grades", {})
-        weights = params.get("five.weights", [0.2] * 5)
-        for row in five.to_dict("records"):
-            scores = [five_score(row[d.en], grades) for d in FIVE_DIMENSIONS]
-            weighted = None if None in scores else round(sum(w * x for w, x in zip(weights, scores)), 2)
-            # The grades as typed, for the explanation (a "__" column is never a fact the rules see).
-            typed = {d.en: row[d.en] for d in FIVE_DIMENSIONS if isinstance(row[d.en], str)}
-            by_key[(row["year"], row["leader_id"])] = scores + [weighted, typed or None]
-    for key in zip(base["year"], base["leader_id"]):
-        values = by_key.get(key, [None] * 7)
-        for name, value in zip(cols, values):
-            cols[name].append(value)
-    for name, values in cols.items():
-        base[name] = pd.Series(values, index=base.index, dtype=object)
+    names = FIVE_NAMES + ("five_weighted", "__five_grades")
+    if five is None:
+        for name in names:
+            base[name] = pd.Series([None] * len(base), index=base.index, dtype=object)
+        return base
+    grades = params.get("five.grades", {})
+    weights = params.get("five.weights", [0.2] * 5)
+    scores = [_dimension_scores(five[d.en], grades) for d in FIVE_DIMENSIONS]
+    complete = np.logical_and.reduce([~np.isnan(x) for x in scores])
+    weighted = np.zeros(len(five))
+    for w, x in zip(weights, scores):  # the same additions, in the same order, as a Python sum
+        weighted = weighted + w * x
+    # Python's round (correctly rounded), as the scores have always been; one call per five-row.
+    rounded = [round(v, 2) if ok else None for v, ok in zip(weighted.tolist(), complete.tolist())]
+    # The grades as typed, for the explanation (a "__" column is never a fact the rules see).
+    dims = [d.en for d in FIVE_DIMENSIONS]
+    typed = [{en: v for en, v in zip(dims, row) if isinstance(v, str)} or None
+             for row in zip(*(five[en].to_numpy(dtype=object) for en in dims))]
+    index = pd.MultiIndex.from_arrays([five["year"], five["leader_id"]])
+    position = index.get_indexer(pd.MultiIndex.from_arrays([base["year"], base["leader_id"]]))
+    found = position >= 0
+    columns = [*(_objects(x) for x in scores), pd.Series(rounded, dtype=object), pd.Series(typed, dtype=object)]
+    for name, values in zip(names, columns):
+        out = np.full(len(base), None, dtype=object)
+        out[found] = values.to_numpy(dtype=object)[position[found]]
+        base[name] = pd.Series(out, index=base.index, dtype=object)
     return base
+
+
+def _dimension_scores(cells: pd.Series, grades: dict[str, float]) -> np.ndarray:
+    """A dimension column as floats: numbers as typed, grades through the five.grades map, NaN if blank."""
+    is_grade = cells.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    out = np.full(len(cells), np.nan)
+    numbers = ~is_grade & cells.notna().to_numpy()
+    out[numbers] = cells[numbers].astype(np.float64).to_numpy()
+    for grade in pd.unique(cells[is_grade]):
+        out[is_grade & (cells == grade).to_numpy()] = float(grades[grade])  # an unknown grade: KeyError
+    return out
 
 
 _SEPARATORS = re.compile(r"[、，,;；]")
@@ -368,15 +400,23 @@ def split_portfolio(text: str) -> list[str]:
 
 def _portfolio_items(portfolios: pd.DataFrame | None, leader_year: pd.DataFrame) -> pd.DataFrame:
     columns = ["year", "leader_id", "is_top", "portfolio_item", "portfolio_raw", "row"]
-    if portfolios is None:
+    if portfolios is None or portfolios.empty:
         return pd.DataFrame(columns=columns)
-    tops = {(y, lid): bool(t) for y, lid, t in zip(leader_year["year"], leader_year["leader_id"], leader_year["is_top"])}
-    rows = []
-    for rec in portfolios.to_dict("records"):
-        for item in split_portfolio(rec["portfolio"]):
-            rows.append((rec["year"], rec["leader_id"], tops.get((rec["year"], rec["leader_id"])),
-                         item, rec["portfolio"], int(rec["_row"])))
-    return pd.DataFrame(rows, columns=columns)
+    raw = portfolios["portfolio"]
+    # The same steps as split_portfolio, on the whole column: NFKC, split, drop white space and empties.
+    parts = raw.fillna("").astype(str).str.normalize("NFKC").str.split(_SEPARATORS.pattern, regex=True)
+    items = pd.DataFrame({"year": portfolios["year"].to_numpy(), "leader_id": portfolios["leader_id"].to_numpy(),
+                          "portfolio_item": parts.to_numpy(), "portfolio_raw": raw.to_numpy(),
+                          "row": portfolios["_row"].astype(int).to_numpy()}).explode("portfolio_item")
+    items["portfolio_item"] = items["portfolio_item"].str.replace(r"\s+", "", regex=True)
+    items = items[items["portfolio_item"].str.len() > 0].reset_index(drop=True)
+    tops = pd.MultiIndex.from_arrays([leader_year["year"], leader_year["leader_id"]])
+    position = tops.get_indexer(pd.MultiIndex.from_arrays([items["year"], items["leader_id"]]))
+    is_top = np.full(len(items), None, dtype=object)
+    found = position >= 0
+    is_top[found] = leader_year["is_top"].astype(bool).to_numpy(dtype=object)[position[found]]
+    items["is_top"] = is_top
+    return items[columns]
 
 
 def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:

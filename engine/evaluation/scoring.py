@@ -86,8 +86,7 @@ def prepare(workbook: Workbook, years: list[int] | None = None, params: dict[str
     unknown = [y for y in years if y not in available]
     if unknown:
         raise YearNotInWorkbook(unknown, available)
-    records = {scope: [_native(r) for r in frame[frame["year"].isin(years)].to_dict("records")]
-               for scope, frame in facts.items()}
+    records = {scope: frame_records(frame[frame["year"].isin(years)]) for scope, frame in facts.items()}
     # A sheet with only its header (the blank template as shipped) holds no data, like an absent one.
     with_data = {name for name, table in workbook.tables.items() if len(table)}
     return PreparedFacts(workbook, years, fact_params, facts, records, with_data,
@@ -180,6 +179,24 @@ def _not_in_force(scorecard: Scorecard, years: list[int]) -> list[RuleNotInForce
                 reason_en=f"in force {rule.effective_from or '…'}–{rule.effective_to or '…'}; "
                           f"not applied to {', '.join(map(str, outside))}"))
     return out
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts of JSON values (what _native makes of each row), built column by column."""
+    names = list(frame.columns)
+    columns = [_native_column(frame[name]) for name in names]
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _native_column(column: pd.Series) -> list[Any]:
+    values = column.tolist()   # numeric dtypes come back as Python ints / floats / bools
+    if column.dtype.kind in "iub":
+        return values
+    return [v if type(v) in _PLAIN else None if type(v) is float and v != v else
+            v if type(v) is float else _native({"v": v})["v"] for v in values]
 
 
 def _native(row: dict[str, Any]) -> dict[str, Any]:

@@ -64,7 +64,12 @@ class Columns:
         """(known, float64 values) for a number fact; a value that is not a number is unknown."""
         if name not in self._num:
             raw = self.raw(name)
-            known = np.fromiter((_is_number(v) for v in raw), dtype=bool, count=self.n)
+            present = self.known(name)
+            if pd.api.types.infer_dtype(raw[present], skipna=False) in ("integer", "floating",
+                                                                        "mixed-integer-float", "empty"):
+                known = present    # only ints and floats (no bools): the common case, decided in C
+            else:
+                known = np.fromiter((_is_number(v) for v in raw), dtype=bool, count=self.n)
             values = np.zeros(self.n, dtype=np.float64)
             if known.any():
                 values[known] = raw[known].astype(np.float64)
