@@ -8,6 +8,7 @@ workbook shows its failure table (the codes `validate` gives) and nothing is kep
 from __future__ import annotations
 
 import io
+import os
 import json
 import re
 import shutil
@@ -20,8 +21,9 @@ from openpyxl import load_workbook
 from engine.web import adapters, i18n
 from engine.web.app import LoginMissing, WebConfig, create_app
 from engine.web.security import UserFile, check_password, hash_password, is_loopback
-from tests.wbtools import DEDUCTIONS, ROSTER, deduction_row, make_workbook, roster_row
-from tests.webtools import SAMPLE, cli, client, csrf, finished_run, page_text, squeeze, upload, wait_for
+from tests.wbtools import (DEDUCTIONS, ROSTER, deduction_row, encrypted_ole_bytes, make_workbook, roster_row,
+                           xls_ole_bytes)
+from tests.webtools import ROOT, SAMPLE, cli, client, csrf, finished_run, page_text, squeeze, upload, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +116,7 @@ def test_leader_scores_are_words_not_json(c, sample_run):
     text = page_text(page.text)
     assert "当年扣分4" in squeeze(text) and "五个强化加权分79.6" in squeeze(text)
     assert "推动高质量发展85（较好）" in squeeze(text)
-    assert "<th scope=\"row\">当年扣分</th><td class=\"num\">4</td>" in page.text
+    assert "<th scope=\"row\">当年扣分</th><td>4</td>" in page.text
     assert '{"' not in text and "five_reinforcements" not in text
 
 
@@ -251,10 +253,16 @@ def test_upload_names_cannot_leave_the_run_folder(c, app, tmp_path):
     assert safe_filename("..") == "workbook.xlsx"
 
 
-def test_not_a_workbook_gets_the_readers_error(c):
-    response = upload(c, data=b"PK\x03\x04 not really a zip", name="fake.xlsx")
+@pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", encrypted_ole_bytes(), xls_ole_bytes(), b""])
+def test_hostile_or_wrong_files_get_the_readers_codes(c, data, tmp_path):
+    """The page uses the CLI's reader: the same code as `validate` gives for the same bytes."""
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(data)
+    expected = {i["code"] for i in json.loads(cli("validate", str(path), "--json").stdout)}
+    response = upload(c, data=data, name="fake.xlsx")
     page = wait_for(c, response.headers["location"])
-    assert page.status_code == 422 and "<code>" in page.text
+    assert page.status_code == 422
+    assert expected and all(f"<code>{code}</code>" in page.text for code in expected)
 
 
 def test_bad_form_input_is_said_in_chinese(c):
@@ -392,3 +400,35 @@ def test_leader_sheet_download_is_explains_personal_sheet(c, sample_run, tmp_pat
     assert got.content == out.read_bytes()
     assert c.get(sample_run[0] + "/leaders/NOBODY.xlsx").status_code == 404
     assert 'href="' + sample_run[0] + '/leaders/QH014.xlsx"' in c.get(sample_run[0] + "/leaders/QH014").text
+
+
+def test_scorecard_serve_starts_and_answers(tmp_path):
+    """`scorecard serve` as a clerk starts it: 127.0.0.1, a free port, the upload page answers."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", "--port", str(port)], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    body = page.read().decode("utf-8")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"serve did not answer: {proc.communicate(timeout=5)}")
+                time.sleep(0.2)
+        assert "上传年度考核工作簿" in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out

@@ -40,7 +40,7 @@ def _here(request: Request) -> str:
 
 async def checked_form(request: Request) -> FormData:
     """The form, once its CSRF token matches the cookie; 403 otherwise."""
-    form = await request.form()
+    form = await request.form(max_files=1, max_fields=200)  # one workbook; the what-if form has ~20 fields
     if not same_token(str(form.get(CSRF_FIELD, "")), request.cookies.get("csrftoken")):
         raise _Refused()
     return form
