@@ -78,7 +78,7 @@ EN: dict[str, str] = {
     "文件依据": "source document", "本地参数": "local choice", "情景覆盖": "scenario override",
     "重新计分并比较": "Score again and compare", "恢复当前参数": "Reset", "比较结果": "Comparison",
     "改动的参数：": "Changed: ", "名干部·年度的后果发生变化": "leader-years flip",
-    "谁的后果变了": "Who flips", "新增后果": "Gained", "不再有的后果": "Lost",
+    "谁的后果变了": "Who flips", "新增后果": "Gained", "原因": "Why", "不再有的后果": "Lost",
     "各后果人数：当前与假设": "Leaders per consequence: current and what-if", "当前": "Current", "假设": "What-if",
     "尚未改动参数。": "No parameter changed yet.",
     "有参数填写不正确，请看上表中的提示。": "Some values are not valid: see the notes in the table above.",
