@@ -45,7 +45,7 @@ def test_strict_error_writes_no_report_and_lists_the_cell(tmp_path, capsys):
 def test_lenient_skips_the_row_and_names_the_results_it_touches(tmp_path):
     book = _three_year_card(tmp_path)
     assert main(["run", str(book), "--lenient"]) == 0
-    data = json.loads((tmp_path / "input_results.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "input_2025_results.json").read_text(encoding="utf-8"))
     (skipped,) = [i for i in data["input_issues"] if i["severity"] == "error"]
     assert (skipped["code"], skipped["sheet"], skipped["row"], skipped["column"]) == \
         ("NEGATIVE_POINTS", "廉政监督卡", 3, "扣分")
@@ -55,7 +55,7 @@ def test_lenient_skips_the_row_and_names_the_results_it_touches(tmp_path):
     notes = [n for n in by_id["1001"]["not_evaluated"] if n.get("row") == "3"]
     assert [n["family"] for n in notes] == ["card"]
     assert [n for n in by_id["1002"]["not_evaluated"] if "row" in n] == []
-    report = openpyxl.load_workbook(tmp_path / "input_评分结果.xlsx")["数据问题"]
+    report = openpyxl.load_workbook(tmp_path / "input_2025_评分结果.xlsx")["数据问题"]
     codes = [row[1].value for row in report.iter_rows(min_row=2)]
     assert "NEGATIVE_POINTS" in codes and "AFFECTED_BY_SKIPPED_ROW" in codes
 

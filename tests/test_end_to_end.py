@@ -27,7 +27,7 @@ def sample_run(tmp_path_factory):
     before = hashlib.sha256(book.read_bytes()).hexdigest()
     assert main(["run", str(book)]) == 0
     assert hashlib.sha256(book.read_bytes()).hexdigest() == before, "the input must never be modified"
-    json_path = folder / "sample_county_results.json"
+    json_path = folder / "sample_county_2025_results.json"
     return folder, book, json.loads(json_path.read_text(encoding="utf-8")), json_path
 
 
@@ -109,7 +109,7 @@ def test_rerun_is_byte_identical(sample_run, tmp_path):
 
 def test_excel_report_sheets(sample_run):
     folder, _, data, _ = sample_run
-    wb = openpyxl.load_workbook(folder / "sample_county_评分结果.xlsx")
+    wb = openpyxl.load_workbook(folder / "sample_county_2025_评分结果.xlsx")
     assert wb.sheetnames[:6] == ["汇总", "结果明细", "触发依据", "参数", "规则", "数据问题"]
     assert "五个强化" in wb.sheetnames and "未匹配分工" in wb.sheetnames
     detail = wb["触发依据"]

@@ -115,7 +115,7 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
         assert main(["run", str(book)]) == 0
     finally:
         os.umask(old)
-    for name in ("input_评分结果.xlsx", "input_results.json"):
+    for name in ("input_2024_评分结果.xlsx", "input_2024_results.json"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
 
 

@@ -26,9 +26,11 @@ class BackendsDisagree(click.ClickException):
 
 def _backend_options(func: Callable) -> Callable:
     func = click.option("--cross-check", is_flag=True,
-                        help="evaluate with both backends and stop (exit 5) on any difference")(func)
+                        help="用两个规则引擎各算一遍，结果有任何不同即停止（退出码 5）/ evaluate with both backends and stop "
+                             "(exit 5) on any difference")(func)
     func = click.option("--backend", type=click.Choice(BACKENDS), default=DEFAULT_BACKEND, show_default=True,
-                        help="rule engine: durable (durable_rules, the reference) or vectorized (column masks)")(func)
+                        help="规则引擎：durable（durable_rules，基准）或 vectorized（列运算）/ rule engine: durable "
+                             "(durable_rules, the reference) or vectorized (column masks)")(func)
     return func
 
 

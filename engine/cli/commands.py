@@ -6,37 +6,48 @@ from pathlib import Path
 
 import click
 
+from engine.cli import outputs
 from engine.cli.backends import _backend_options, _score_checked
 from engine.cli.common import (_echo_err, _parse_set, _scorecard_options, _write_issue_file, atomic_path, cli)
 from engine.input.issues import InputError
 from engine.rules.load import load_scorecard
 
 
+WORKBOOK_ARG = click.Path(exists=True, dir_okay=False, path_type=Path)
+YEAR_HELP = "考核年度，可重复；默认为工作簿中最新年度 / assessment year(s), repeatable; default: the latest"
+LANG_HELP = "提示信息与汇总行的语言 / language of messages and of the summary line"
+
+
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--year", "years", type=int, multiple=True, help="assessment year(s); default: the latest")
+@click.argument("workbook", type=WORKBOOK_ARG)
+@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
 @_scorecard_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Excel report path")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="JSON results path")
-@click.option("--lenient", is_flag=True, help="skip bad rows (listed in the report) instead of stopping")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="language of problem messages")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Excel 报告路径（.xlsx）；只给 --out 时 JSON 写在它旁边（同名 .json）/ "
+                   "Excel report path (.xlsx); alone, the JSON goes beside it (same name, .json)")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON 结果路径（.json）；只给 --json 时报告写在它旁边（同名 .xlsx）/ "
+                   "JSON results path (.json); alone, the report goes beside it (same name, .xlsx)")
+@click.option("--lenient", is_flag=True,
+              help="宽松模式：跳过有问题的行（在报告中逐行列出），不中止 / skip bad rows (listed in the report) "
+                   "instead of stopping")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help=LANG_HELP)
 @_backend_options
 @click.option("--json-only", "--no-report", "json_only", is_flag=True,
-              help="write the JSON results only, no Excel report (batch use)")
+              help="只写 JSON 结果，不生成 Excel 报告（批量使用）/ write the JSON results only, no Excel report "
+                   "(batch use)")
 def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
         out: Path | None, json_path: Path | None, lenient: bool, lang: str, backend: str, cross_check: bool,
         json_only: bool) -> None:
-    """Score WORKBOOK and write the Excel report and JSON results next to it."""
+    """计分：在工作簿旁写出 Excel 报告和 JSON 结果（文件名含年度与情景）。/ Score WORKBOOK and write the Excel
+    report and JSON results next to it (names carry the year(s) and scenario)."""
     from engine.output.report import write_report
     from engine.evaluation.scoring import write_json
     from engine.input.workbook import format_issues, read_workbook
 
-    out = out or workbook.with_name(f"{workbook.stem}_评分结果.xlsx")
-    json_path = json_path or workbook.with_name(f"{workbook.stem}_results.json")
-    for target in (out, json_path):
-        if target.resolve() == workbook.resolve():
-            raise click.UsageError(f"output {target} would overwrite the input workbook")
-    scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
+    out, json_path = outputs.explicit_targets(workbook, out, json_path)
+    overrides = _parse_set(set_)
+    scorecard = load_scorecard(card, scenario=scenario, overrides=overrides)
     try:
         book = read_workbook(workbook, lenient=lenient)
         result = _score_checked(book, scorecard, list(years) or None, backend, cross_check)
@@ -44,33 +55,40 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
         _echo_err(format_issues(exc.issues, lang))
         _echo_err("输入数据有问题，未生成报告。" if lang == "zh" else "input problems: no report written.")
         _write_issue_file(exc.issues, workbook, lang)
-        _warn_stale(out, json_path, lang)
+        _warn_stale(outputs.earlier_outputs(workbook, out, json_path), lang)
         exc.shown = True
         raise
-    if json_only:
+    tag = outputs.run_tag(result.years, scorecard.scenario.id if scorecard.scenario else None, overrides)
+    out = None if json_only else out or outputs.default_report(workbook, tag)
+    json_path = json_path or outputs.default_json(workbook, tag)
+    replaced = [p for p in (out, json_path) if p is not None and p.exists()]
+    if out is None:
         with atomic_path(json_path) as tmp_json:
             write_json(result, tmp_json)
     else:
         with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
             write_json(result, tmp_json)
             write_report(result, tmp_xlsx)
-    notes = sum(1 for i in result.input_issues if i.severity == "note")
-    errors = sum(1 for i in result.input_issues if i.severity == "error")
-    skipped = sum(len(rows) for rows in book.skipped_rows.values())
-    fired = sum(len(r.consequences) for r in result.results)
-    lenient_part = f"{errors} 个错误（宽松模式跳过 {skipped} 行，见报告“数据问题”），" if errors or skipped else ""
-    report_part = "未生成报告（--json-only）" if json_only else f"报告 {out}"
-    click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果，{lenient_part}{notes} 条数据提示；"
-               f"{report_part}；JSON {json_path}")
+    click.echo(outputs.summary_line(result, book, scorecard, overrides, out, json_path, lang))
+    for old in replaced:
+        click.echo(f"（已替换同名的旧文件 {old}）" if lang == "zh" else f"(replaced the earlier file {old})")
+    stale = outputs.remove_stale_issue_file(workbook)
+    if stale:
+        click.echo(f"已删除以前运行留下的 {stale}（本次的数据问题见报告“数据问题”工作表）" if lang == "zh" else
+                   f"removed {stale} left by an earlier run (this run's data problems are in the report's "
+                   "数据问题 sheet)")
 
 
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="print the problem list as JSON on standard output")
-@click.option("--lenient", is_flag=True, help="report what --lenient would skip (exit 0 if nothing else is wrong)")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.argument("workbook", type=WORKBOOK_ARG)
+@click.option("--json", "as_json", is_flag=True, help="在标准输出打印 JSON 格式的问题清单 / print the problem list "
+                                                       "as JSON on standard output")
+@click.option("--lenient", is_flag=True, help="按宽松模式检查：列出将被跳过的行（没有其他问题时退出码为 0）/ report "
+                                              "what --lenient would skip (exit 0 if nothing else is wrong)")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help=LANG_HELP)
 def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
-    """Check WORKBOOK only: list every problem and note; write 数据问题.xlsx beside it if any."""
+    """只检查输入：列出全部问题与提示，有问题时在旁边写 数据问题.xlsx。/ Check WORKBOOK only: list every problem
+    and note; write 数据问题.xlsx beside it if any."""
     from engine.input.workbook import format_issues, read_workbook
 
     try:
@@ -92,18 +110,20 @@ def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--year", "years", type=int, multiple=True)
+@click.argument("workbook", type=WORKBOOK_ARG)
+@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
 @_scorecard_options
 def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None,
          set_: tuple[str, ...]) -> None:
-    """Who flips: the scorecard's defaults against a scenario and/or --set overrides."""
+    """比较：默认参数与情景（或 --set）下谁的后果发生了变化。/ Who flips: the scorecard's defaults against a
+    scenario and/or --set overrides."""
     from engine.output.compare import flips, render_flips
     from engine.evaluation.scoring import score
     from engine.input.workbook import read_workbook
 
     if not scenario and not set_:
-        raise click.UsageError("give --scenario and/or --set to compare against the defaults")
+        raise click.UsageError("请给出 --scenario 或 --set，与默认参数比较 / give --scenario and/or --set to compare "
+                               "against the defaults")
     book = read_workbook(workbook)
     base = score(book, load_scorecard(card), years=list(years) or None)
     other = score(book, load_scorecard(card, scenario=scenario, overrides=_parse_set(set_)),
@@ -112,13 +132,15 @@ def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pa
 
 
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbook", type=WORKBOOK_ARG)
 @click.argument("name")
 @click.argument("values", nargs=-1, required=True)
-@click.option("--year", "years", type=int, multiple=True)
-@click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
+@click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="评分卡文件（默认 scorecards/county.yaml）/ scorecard file (default scorecards/county.yaml)")
 def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, ...], card: Path | None) -> None:
-    """Leaders per consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
+    """参数扫描：一个参数取不同值时各后果的人数，如 sweep 工作簿.xlsx card.disqualify_awards 3 4 5。/ Leaders per
+    consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
     from engine.output.compare import counts, render_sweep
     from engine.evaluation.scoring import score
     from engine.input.workbook import read_workbook
@@ -132,44 +154,57 @@ def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, 
     click.echo(render_sweep(name, table))
 
 
-def _warn_stale(out: Path, json_path: Path, lang: str) -> None:
+def _warn_stale(earlier: list[Path], lang: str) -> None:
     # A report from an earlier run may still sit beside the workbook; it is not this run's.
-    for old in (p for p in (out, json_path) if p.exists()):
+    for old in earlier:
         _echo_err(f"注意：{old} 是以前运行的结果，不是本次结果。" if lang == "zh"
                   else f"note: {old} is from an earlier run, not this one.")
 
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def template(out: Path) -> None:
-    """Write a blank input workbook with every sheet, a 说明 sheet and drop-downs."""
+@click.option("--force", is_flag=True, help="覆盖已有的文件（其中的数据会丢失）/ overwrite an existing file "
+                                            "(its data is lost)")
+def template(out: Path, force: bool) -> None:
+    """生成空白录入模板：全部工作表、说明页、下拉框。/ Write a blank input workbook with every sheet,
+    a 说明 (guide) sheet and drop-downs."""
     from engine.input.template import write_template
 
+    outputs.require_xlsx(out, "OUT")
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} 已存在，不会用空白模板覆盖它（其中的数据会丢失）；请换一个文件名，"
+                               f"或加 --force 覆盖 / {out} exists: a blank template would replace it and its "
+                               "data; choose another name, or add --force to overwrite")
     with atomic_path(out) as tmp:
         write_template(tmp)
-    click.echo(f"模板已写入 {out}")
+    click.echo(f"模板已写入 {out} / template written to {out}")
 
 
 @cli.command()
-@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("workbook", type=WORKBOOK_ARG)
 @click.option("--leader", "leader_ids", multiple=True,
-              help="leader id (any case) or name; default: every leader with a consequence or a 未评估 note")
-@click.option("--all", "everyone", is_flag=True, help="every leader-year (for --out: one page each)")
-@click.option("--year", "years", type=int, multiple=True)
+              help="干部编号（不分大小写）或姓名，可重复；默认为所有有后果或“未评估”条目的干部 / leader id (any case) "
+                   "or name; default: every leader with a consequence or a 未评估 note")
+@click.option("--all", "everyone", is_flag=True, help="所有干部·年度（配合 --out：每人一页）/ every leader-year "
+                                                      "(for --out: one page each)")
+@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="write the 个人评分表 (one printable page per leader-year) to this .xlsx")
-@click.option("--pdf", is_flag=True, help="with --out: also write a PDF beside it (needs LibreOffice)")
+              help="把个人评分表（每名干部·年度一页，可打印）写入此 .xlsx / write the 个人评分表 (one printable page "
+                   "per leader-year) to this .xlsx")
+@click.option("--pdf", is_flag=True, help="配合 --out：另在旁边写一份 PDF（需要 LibreOffice）/ with --out: also write "
+                                          "a PDF beside it (needs LibreOffice)")
 @_scorecard_options
 def explain(workbook: Path, leader_ids: tuple[str, ...], everyone: bool, years: tuple[int, ...], out: Path | None,
             pdf: bool, card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
-    """Explain, per leader, which rules fired, on which facts and numbers, from which source."""
+    """逐人说明：哪条规则、依据哪些事实和数值、来源原文。/ Explain, per leader, which rules fired, on which facts
+    and numbers, from which source."""
     from engine.output.explain import AmbiguousLeader, explain_leader, select_leaders
     from engine.evaluation.scoring import score_workbook
 
     if pdf and not out:
-        raise click.UsageError("--pdf needs --out FILE.xlsx")
+        raise click.UsageError("--pdf 需要同时给出 --out 文件.xlsx / --pdf needs --out FILE.xlsx")
     if out and out.resolve() == workbook.resolve():
-        raise click.UsageError(f"output {out} would overwrite the input workbook")
+        raise click.UsageError(f"输出 {out} 会覆盖输入工作簿 / output {out} would overwrite the input workbook")
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
     result = score_workbook(workbook, scorecard=scorecard, years=list(years) or None)
     try:
@@ -202,7 +237,8 @@ def _write_personal(result, chosen: list, out: Path, pdf: bool) -> None:
 
 @cli.command()
 def facts() -> None:
-    """Print the facts catalogue: every fact a rule may read, and how it is derived."""
+    """事实目录：规则可以读取的每个事实及其计算方法。/ Print the facts catalogue: every fact a rule may read, and
+    how it is derived."""
     from engine.output.explain import fact_catalogue
 
     click.echo(fact_catalogue())
@@ -210,9 +246,10 @@ def facts() -> None:
 
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for the JSON Schemas (default rules/schema)")
+              help="JSON Schema 的输出文件夹（默认 rules/schema）/ folder for the JSON Schemas (default rules/schema)")
 def schema(out: Path | None) -> None:
-    """Write JSON Schemas for rule, scorecard, scenario and results files (for editors)."""
+    """为编辑器生成规则、评分卡、情景与结果文件的 JSON Schema。/ Write JSON Schemas for rule, scorecard, scenario
+    and results files (for editors)."""
     from engine.output.schemas import write_schemas
 
     for path in write_schemas(out):

@@ -1,13 +1,17 @@
 """What every command shares: the click group, exit codes, atomic outputs, --set parsing, option sets.
 
 Exit codes (README): 0 done, 1 input problems, 2 usage, 3 rule-file problems,
-4 internal error (trace in a log file, not on screen). click is used for the
-command tree and its help, typed options and usage errors.
+4 internal error (trace in a log file, not on screen), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM). click is used for the command tree and its help, typed
+options and usage errors; engine.cli.i18n makes click's own words bilingual.
+
+Every help text is "中文 / English", Chinese first (tests/test_cli_clerk.py checks each one).
 """
 from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -15,9 +19,18 @@ from typing import Any, Callable, Iterator
 import click
 import yaml
 
-from engine.rules.load import DEFAULT_SCORECARD, safe_yaml
+from engine.cli import i18n
+from engine.rules.load import safe_yaml
+
+i18n.install()  # before any option is declared: click reads some help texts at declaration time
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # the shell's 128 + SIGINT / SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (so every atomic_path removes its temp file), but is
+    never caught by an `except Exception`."""
 
 
 # ---------------------------------------------------------------- output helpers
@@ -56,11 +69,15 @@ class OutputError(Exception):
         super().__init__(f"无法写入 {target}：{exc.strerror or exc} / cannot write {target}: {exc.strerror or exc}")
 
 
+def issue_file_path(workbook: Path) -> Path:
+    return workbook.with_name(f"{workbook.stem}_数据问题.xlsx")
+
+
 def _write_issue_file(issues: list, workbook: Path, lang: str) -> None:
     """The 数据问题.xlsx beside the input; if that folder is read-only, say so and go on."""
     from engine.input.workbook import write_issues_xlsx
 
-    issues_path = workbook.with_name(f"{workbook.stem}_数据问题.xlsx")
+    issues_path = issue_file_path(workbook)
     try:
         with atomic_path(issues_path) as tmp:
             write_issues_xlsx(issues, tmp)
@@ -72,15 +89,18 @@ def _write_issue_file(issues: list, workbook: Path, lang: str) -> None:
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
-    for item in values:
+    for typed in values:
+        # A Chinese input method types ＝ and full-width digits, commas and brackets: read them as meant.
+        item = unicodedata.normalize("NFKC", typed)
         if "=" not in item:
-            raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. card.disqualify_awards=5", param_hint="--set")
+            raise click.BadParameter(f"{typed!r}：应写成 参数名=值，如 card.disqualify_awards=5 / "
+                                     "expected NAME=VALUE, e.g. card.disqualify_awards=5", param_hint="--set")
         name, raw = item.split("=", 1)
         try:
             value = safe_yaml(raw)
         except yaml.YAMLError as exc:
-            raise click.BadParameter(f"{item!r}: value is not a number, list or true/false ({exc})",
-                                     param_hint="--set") from exc
+            raise click.BadParameter(f"{typed!r}：值应为数字、列表或 true/false / "
+                                     f"value is not a number, list or true/false ({exc})", param_hint="--set") from exc
         overrides[name.strip()] = _number_or(value)
     return overrides
 
@@ -100,17 +120,37 @@ def _echo_err(text: str) -> None:
 
 
 # ---------------------------------------------------------------- commands
+def _use_home(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        from engine.rules import load
+
+        load.set_project_root(value)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scorecard")
+@click.option("--home", "--rules-dir", "home", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="SCORECARD_HOME", callback=_use_home, expose_value=False, is_eager=True,
+              help="含 rules/ 与 scorecards/ 的文件夹（默认：当前项目，或安装包自带的一份）/ folder holding rules/ "
+                   "and scorecards/ (default: this checkout, else the copy bundled with the package); "
+                   "also $SCORECARD_HOME")
 def cli() -> None:
-    """监督“一把手”年度考核计分规则引擎 / supervision scorecard rule engine."""
+    """监督“一把手”年度考核计分规则引擎。/ Supervision scorecard rule engine.
+
+    \b
+    先运行 / start with:  scorecard run 工作簿.xlsx
+    每个命令的帮助 / help of a command:  scorecard run -h
+    """
 
 
 def _scorecard_options(func: Callable) -> Callable:
     func = click.option("--set", "set_", multiple=True, metavar="NAME=VALUE",
-                        help="override a parameter, e.g. --set card.disqualify_awards=5")(func)
+                        help="覆盖一个参数，如 --set card.disqualify_awards=5（可重复）/ "
+                             "override a parameter, e.g. --set card.disqualify_awards=5 (repeatable)")(func)
     func = click.option("--scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="scenario file (scorecards/scenarios/*.yaml)")(func)
+                        help="情景文件（scorecards/scenarios/*.yaml）/ scenario file")(func)
     func = click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        default=None, help=f"scorecard file (default {DEFAULT_SCORECARD.name})")(func)
+                        default=None, help="评分卡文件（默认 scorecards/county.yaml）/ "
+                                           "scorecard file (default scorecards/county.yaml)")(func)
     return func

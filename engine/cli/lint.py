@@ -14,7 +14,7 @@ from engine.rules.load import load_scorecard
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def lint(paths: tuple[Path, ...]) -> None:
     """检查规则与评分卡文件（默认 rules/ 和 scorecards/），逐条给出文件与行号；有错误时退出码 3。
-    Check rule and scorecard files (default rules/ and scorecards/); exit 3 on any error."""
+    / Check rule and scorecard files (default rules/ and scorecards/); exit 3 on any error."""
     from engine.rules.lint import lint as run_lint
 
     findings = run_lint(list(paths) or None)

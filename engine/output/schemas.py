@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.rules.load import RULES_DIR
+from engine.rules import load
 from engine.rules.model import RuleCases, Rule, ScenarioDef, ScorecardDef
 from engine.evaluation.results import RunResult
 
@@ -23,7 +23,7 @@ def schema_texts() -> dict[str, str]:
 
 
 def write_schemas(folder: Path | None = None) -> list[Path]:
-    folder = folder or RULES_DIR / "schema"
+    folder = folder or load.RULES_DIR / "schema"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in schema_texts().items():

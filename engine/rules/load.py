@@ -23,20 +23,38 @@ from engine.evaluation.runtime import RuleSpec, RuntimeFailure, Session
 from engine.evaluation.facts import CATALOGUE, fact_spec, fact_types, normalise_text
 from engine.rules.model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
 
+BUNDLED_ROOT = Path(__file__).resolve().parents[1] / "_data"  # the copy a built wheel carries (setup.py)
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / "rules").is_dir() and (folder / "scorecards").is_dir()
+
+
 def _project_root() -> Path:
     """Where rules/ and scorecards/ live: $SCORECARD_HOME, else the checkout this package sits
-    in (the editable install the README uses), else the current folder."""
+    in (the editable install the README uses), else the current folder if it holds rules/ and
+    scorecards/, else the copy bundled with an installed package."""
     if os.environ.get("SCORECARD_HOME"):
         return Path(os.environ["SCORECARD_HOME"]).resolve()
     checkout = Path(__file__).resolve().parents[2]
-    return checkout if (checkout / "rules").is_dir() else Path.cwd().resolve()
+    for folder in (checkout, Path.cwd().resolve()):
+        if _is_project(folder):
+            return folder
+    return BUNDLED_ROOT if _is_project(BUNDLED_ROOT) else Path.cwd().resolve()
 
 
-PROJECT_ROOT = _project_root()
-RULES_DIR = PROJECT_ROOT / "rules"
-SOURCES_DIR = RULES_DIR / "sources"
-SCORECARDS_DIR = PROJECT_ROOT / "scorecards"
-DEFAULT_SCORECARD = SCORECARDS_DIR / "county.yaml"
+def set_project_root(root: Path) -> None:
+    """Point every rules/ and scorecards/ lookup at `root` (the CLI's --home / $SCORECARD_HOME)."""
+    global PROJECT_ROOT, RULES_DIR, SOURCES_DIR, SCORECARDS_DIR, DEFAULT_SCORECARD
+    PROJECT_ROOT = Path(root).resolve()
+    RULES_DIR = PROJECT_ROOT / "rules"
+    SOURCES_DIR = RULES_DIR / "sources"
+    SCORECARDS_DIR = PROJECT_ROOT / "scorecards"
+    DEFAULT_SCORECARD = SCORECARDS_DIR / "county.yaml"
+
+
+PROJECT_ROOT = RULES_DIR = SOURCES_DIR = SCORECARDS_DIR = DEFAULT_SCORECARD = Path()
+set_project_root(_project_root())
 
 
 class RuleFileError(ValueError):
@@ -315,7 +333,8 @@ def _params_in_force(path: Path, definition: ScorecardDef, scenario: tuple[Path,
         if name not in params:
             close = difflib.get_close_matches(name, list(params), n=3)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            raise RuleFileError(where, f"unknown parameter {name!r}{hint}")
+            hint_zh = f"，是否想写 {' 或 '.join(close)}？" if close else ""
+            raise RuleFileError(where, f"没有参数 {name!r}{hint_zh} / unknown parameter {name!r}{hint}")
         _check_same_shape(where, name, params[name].default, value)
         problem = constraint_problem(definition.parameters[name], value)
         if problem:
