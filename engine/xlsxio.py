@@ -104,6 +104,17 @@ def cell_value(value: Any) -> Any:
     return safe_cell(compact_json(value))
 
 
+def readable_parameter(value: Any) -> Any:
+    """A parameter value as a clerk reads it: 1、2 for a list, 好 95；较好 85 for a mapping, 是/否."""
+    if isinstance(value, (list, tuple)):
+        return safe_cell("、".join(str(readable_parameter(v)) for v in value)) if value else "（空）"
+    if isinstance(value, dict):
+        return safe_cell("；".join(f"{k} {readable_parameter(v)}" for k, v in value.items()))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return parameter_cell(value)
+
+
 def parameter_cell(value: Any) -> Any:
     """Lists and mappings as compact JSON (the `--set NAME=VALUE` syntax); true/false as 是/否."""
     if isinstance(value, bool):

@@ -294,3 +294,39 @@ def test_lang_en_makes_the_summary_line_english(tmp_path, capsys):
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("2025, scenario 从严情景 (strict): 1 leader-years, ")
     assert not _CJK.search(line.replace("从严情景", "").replace("评分结果", ""))
+
+
+# ---------------------------------------------------------------- item 22: one wording, errors stand out
+def test_problem_file_and_report_sheet_share_headers_and_highlight_errors(tmp_path):
+    _two_year_book(tmp_path, bad=True)
+    book = tmp_path / "wb.xlsx"
+    assert main(["run", str(book)]) == 1
+    standalone = openpyxl.load_workbook(tmp_path / "wb_数据问题.xlsx")["数据问题"]
+    assert main(["run", str(book), "--lenient", "--out", str(tmp_path / "r.xlsx")]) == 0
+    report = openpyxl.load_workbook(tmp_path / "r.xlsx")["数据问题"]
+    heads = [c.value for c in standalone[1]]
+    assert heads == [c.value for c in report[1]]
+    assert heads == ["级别", "代码", "工作表", "行", "列", "值", "应为", "说明", "说明（英文）"]
+    for sheet in (standalone, report):
+        fills = {row[1].value: (row[0].value, row[1].fill.fgColor.rgb) for row in sheet.iter_rows(min_row=2)}
+        assert fills["NEGATIVE_POINTS"] == ("错误", "00FFC7CE")
+        notes = [rgb for level, rgb in fills.values() if level == "提示"]
+        assert notes and all(rgb != "00FFC7CE" for rgb in notes)
+
+
+# ---------------------------------------------------------------- item 20: the 参数 and 汇总 sheets read as text
+def test_parameters_sheet_says_what_each_number_means(tmp_path):
+    book = tmp_path / "s.xlsx"
+    shutil.copy(SAMPLE, book)
+    assert main(["run", str(book), "--scenario", str(STRICT), "--out", str(tmp_path / "r.xlsx")]) == 0
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    rows = {r[0]: r for r in wb["参数"].iter_rows(min_row=2, values_only=True)}
+    heads = [c.value for c in wb["参数"][1]]
+    assert heads[:3] == ["参数名", "含义", "取值"]
+    assert rows["card.demote_one_year"][1] == "降职、免职或责令辞职的一年扣分下限（含本数）"
+    assert rows["five.grades"][2] == "好 95；较好 85；一般 70；差 50"
+    assert rows["elimination.county_dept.two_years"][2:4] == ("3、4、5、6", "情景覆盖")
+    assert rows["elimination.county_dept.two_years"][5] == "3、4、5"
+    assert all(not str(r[2]).startswith(("[", "{")) for r in rows.values())
+    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
+    assert summary["情景"] == "从严情景（strict）"

@@ -193,9 +193,11 @@ def test_parameters_sheet(book) -> None:
     ws = book["参数"]
     assert tuple(_header(ws)) == PARAMETER_HEADERS
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert rows[0] == ["card.disqualify_awards", 4, "文件依据", "篇3", 4]
-    assert rows[1] == ["elimination.township.single_year", "[1,2]", "情景覆盖", "情景", "[1]"]
-    assert rows[2] == ["five.grades", '{"好":95,"差":50}', "本地参数", None, None]
+    # issue 7 item 20: the meaning beside the name, values as text a clerk reads, the --set form last
+    assert rows[0] == ["card.disqualify_awards", None, 4, "文件依据", "篇3", 4, "card.disqualify_awards=4"]
+    assert rows[1] == ["elimination.township.single_year", None, "1、2", "情景覆盖", "情景", "1",
+                       "elimination.township.single_year=[1,2]"]
+    assert rows[2] == ["five.grades", None, "好 95；差 50", "本地参数", None, None, 'five.grades={"好":95,"差":50}']
     assert ws["A3"].fill.fgColor.rgb.endswith("FFF2CC")
 
 

@@ -336,7 +336,7 @@ def test_write_issues_xlsx(tmp_path):
     write_issues_xlsx(issues, out)
     sheet = openpyxl.load_workbook(out)["数据问题"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("级别", "代码", "工作表", "行", "列", "值", "应为", "说明", "Message")
+    assert rows[0] == ("级别", "代码", "工作表", "行", "列", "值", "应为", "说明", "说明（英文）")
     assert len(rows) == len(issues) + 1
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:I{len(issues) + 1}"
     assert sheet.column_dimensions["H"].width == 80

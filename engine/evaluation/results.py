@@ -104,6 +104,7 @@ class RunResult(_Model):
     engine_version: str = ""       # the scorecard package version that computed the results
     scorecard: str
     scenario: str | None = None
+    scenario_title: str | None = None
     years: list[int]
     rules_fingerprint: str
     input_fingerprint: str

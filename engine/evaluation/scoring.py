@@ -115,6 +115,7 @@ def evaluate(prepared: PreparedFacts, scorecard: Scorecard, backend: str = DEFAU
         engine_version=engine_version(),
         scorecard=scorecard.definition.id,
         scenario=scorecard.scenario.id if scorecard.scenario else None,
+        scenario_title=scorecard.scenario.title if scorecard.scenario else None,
         years=prepared.years,
         rules_fingerprint=scorecard.fingerprint,
         input_fingerprint=workbook.fingerprint,

@@ -89,7 +89,12 @@ def format_issues(issues: list[InputIssue], lang: str = "zh") -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-_XLSX_HEADS = ("级别", "代码", "工作表", "行", "列", "值", "应为", "说明", "Message")
+# One wording for both places a clerk reads the problems: this standalone file and the report's
+# 数据问题 sheet (engine.output.report imports these). "应为" (what the cell should hold) reads as an
+# instruction; the English message column says what it is.
+ISSUE_SHEET_HEADERS = ("级别", "代码", "工作表", "行", "列", "值", "应为", "说明", "说明（英文）")
+ERROR_FILL_RGB = "FFC7CE"  # errors stand out from notes (Excel's light red "bad" fill)
+_XLSX_HEADS = ISSUE_SHEET_HEADERS
 _XLSX_WIDTHS = (8, 24, 16, 8, 16, 30, 30, 80, 80)
 
 
@@ -114,11 +119,28 @@ def write_issues_xlsx(issues: list[InputIssue], path: Path) -> None:
     sheet.auto_filter.ref = f"A1:{column_letter(len(_XLSX_HEADS) - 1)}{len(issues) + 1}"
     for index, width in enumerate(_XLSX_WIDTHS):
         sheet.column_dimensions[column_letter(index)].width = width
-    sheet.append([text(h) for h in _XLSX_HEADS])
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
+
+    error_fill, bold = PatternFill("solid", fgColor=ERROR_FILL_RGB), Font(bold=True)
+
+    def styled(values: list[Any], fill: PatternFill | None = None, font: Font | None = None) -> list[Any]:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if fill is not None:
+                cell.fill = fill
+            if font is not None:
+                cell.font = font
+            cells.append(cell)
+        return cells
+
+    sheet.append(styled([text(h) for h in _XLSX_HEADS], font=bold))
     for issue in issues:
-        sheet.append([text(SEVERITY["zh"][issue.severity]), text(issue.code), text(issue.sheet),
-                      issue.row, text(issue.column), text(issue.value), text(issue.expected),
-                      text(issue.message_zh), text(issue.message_en)])
+        sheet.append(styled([text(SEVERITY["zh"][issue.severity]), text(issue.code), text(issue.sheet),
+                             issue.row, text(issue.column), text(issue.value), text(issue.expected),
+                             text(issue.message_zh), text(issue.message_en)],
+                            fill=error_fill if issue.severity == "error" else None))
     # A uniquely named sibling, created with the user's umask (mkstemp would make it 0600).
     temp = path.with_name(f".{path.stem}-{uuid.uuid4().hex}.tmp.xlsx")
     try:

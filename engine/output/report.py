@@ -22,12 +22,13 @@ from openpyxl.utils import get_column_letter
 from engine.rules.model import CONSEQUENCE_CODES
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.output.report_rules import write_rules_sheet
+from engine.input.issue_table import ERROR_FILL_RGB, ISSUE_SHEET_HEADERS
 from engine.input.sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
 from engine.output.printing import fit_row_heights, print_setup, set_widths, wrap_all
 from engine.output.report_basis import BASIS_HEADERS, write_basis
 from engine.output.trace import Trace
-from engine.xlsxio import (cell_value, fit_columns, format_value,
-                           save_workbook_stable, table_ref, table_sheet, write_header, write_rows, parameter_cell)
+from engine.xlsxio import (cell_value, compact_json, fit_columns, format_value, readable_parameter,
+                           save_workbook_stable, table_ref, table_sheet, write_header, write_rows)
 
 
 _TITLE_FONT = Font(bold=True, size=14)
@@ -65,8 +66,8 @@ DETAIL_HEADERS = (
     "当年扣分", "连续两年累计扣分", "连续三年累计扣分", "五个强化加权分", "综合得分",
     "触发后果", "未评估",
 )
-PARAMETER_HEADERS = ("参数名", "取值", "来源性质", "依据/说明", "默认值")
-ISSUE_HEADERS = ("级别", "代码", "工作表", "行", "列", "值", "期望", "说明", "说明（英文）")
+PARAMETER_HEADERS = ("参数名", "含义", "取值", "来源性质", "依据/说明", "默认值", "命令行写法（--set）")
+ISSUE_HEADERS = ISSUE_SHEET_HEADERS  # the same columns as the standalone 数据问题.xlsx
 UNMATCHED_HEADERS = ("年度", "干部编号", "姓名", "分管事项")
 _UNMATCHED_KEYS = ("year", "leader_id", "name", "item")
 COUNT_HEADERS = ("代码", "后果", "人数")
@@ -129,7 +130,8 @@ def _summary_block(result: RunResult) -> list[tuple[str, Any]]:
     notes = len(result.input_issues) - errors
     return [
         ("评分卡", result.scorecard),
-        ("情景", result.scenario or "无（基准参数）"),
+        ("情景", f"{result.scenario_title}（{result.scenario}）" if result.scenario_title
+                 else result.scenario or "无（基准参数）"),
         ("年度", result.years[0] if len(result.years) == 1 else "、".join(str(y) for y in result.years)),
         ("输入文件", result.input_file),
         ("规则指纹", result.rules_fingerprint),
@@ -219,9 +221,10 @@ def _detail_row(leader: LeaderResult) -> list[Any]:
 
 
 def _write_parameters(wb: Workbook, result: RunResult) -> None:
-    rows = [[p.name, parameter_cell(p.value), PROVENANCE_ZH.get(p.provenance, p.provenance),
-             p.citation or None, parameter_cell(p.default)] for p in result.parameters]
-    ws = table_sheet(wb, "参数", PARAMETER_HEADERS, rows)
+    rows = [[p.name, p.meaning or None, readable_parameter(p.value), PROVENANCE_ZH.get(p.provenance, p.provenance),
+             p.citation or None, readable_parameter(p.default) if p.default is not None else None,
+             f"{p.name}={compact_json(p.value)}"] for p in result.parameters]
+    ws = table_sheet(wb, "参数", PARAMETER_HEADERS, rows, wrap_cols=(2, 5))
     # Analysts must see at a glance which numbers a scenario changed.
     for row_no, param in enumerate(result.parameters, start=2):
         if param.provenance == "scenario":
@@ -262,6 +265,18 @@ def _issue_rows(result: RunResult) -> list[list[Any]]:
                          f"工作表“{name}”不在输入规范内，已忽略",
                          f"sheet '{name}' is not part of the input contract; ignored"])
     return rows
+
+
+_ERROR_FILL = PatternFill("solid", fgColor=ERROR_FILL_RGB, bgColor=ERROR_FILL_RGB)
+
+
+def _write_issues(wb: Workbook, result: RunResult) -> None:
+    rows = _issue_rows(result)
+    ws = table_sheet(wb, "数据问题", ISSUE_HEADERS, rows)
+    for row_no, row in enumerate(rows, start=2):  # errors (and the results they touch) stand out
+        if row[0] in (ISSUE_LEVEL_ZH["error"], "受影响"):
+            for col_no in range(1, len(ISSUE_HEADERS) + 1):
+                ws.cell(row=row_no, column=col_no).fill = _ERROR_FILL
 
 
 def _five_rows(result: RunResult) -> list[list[Any]]:
@@ -325,7 +340,7 @@ def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
     write_basis(wb, result, trace)
     _write_parameters(wb, result)
     write_rules_sheet(wb, result)
-    table_sheet(wb, "数据问题", ISSUE_HEADERS, _issue_rows(result))
+    _write_issues(wb, result)
     if any(_five(r) is not None for r in result.results):
         _write_five(wb, result)
     unmatched = result.unmatched.get("portfolio")
