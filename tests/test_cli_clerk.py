@@ -230,13 +230,14 @@ def _commands(group: click.Group, ctx: click.Context):
 
 
 def test_every_help_text_is_chinese_first_and_english_too():
-    ctx = click.Context(cli, info_name="scorecard")
+    # the group's own context settings (-h): a help option cached from a bare context would lack -h
+    ctx = click.Context(cli, info_name="scorecard", **cli.context_settings)
     texts = {"scorecard": cli.help or ""}
     for opt in cli.params:
         texts[f"scorecard {opt.name}"] = getattr(opt, "help", "") or ""
     for name, command in _commands(cli, ctx):
         texts[name] = command.help or ""
-        for param in command.get_params(ctx):
+        for param in command.get_params(click.Context(command, info_name=name, parent=ctx)):
             if isinstance(param, click.Option):
                 texts[f"{name} {'/'.join(param.opts)}"] = param.help or ""
     missing = sorted(where for where, text in texts.items() if not _first_cjk_before_latin(text))

@@ -15,7 +15,7 @@ from engine.rules.load import load_scorecard
 @_scorecard_options
 def verify(results: Path, workbook: Path, card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
     """核对结果文件是否仍与工作簿、规则、评分卡一致：一致退出码 0，不一致 1，并指出哪个文件、工作表、参数和哪些干部的结果变了。
-    Recompute RESULTS from WORKBOOK and today's rules; exit 0 if everything matches, 1 if not."""
+    / Recompute RESULTS from WORKBOOK and today's rules; exit 0 if everything matches, 1 if not."""
     from engine.output.verify import load_results, verify as run_verify
 
     verdict = run_verify(load_results(results), workbook,
