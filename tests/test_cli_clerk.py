@@ -216,8 +216,9 @@ _LATIN = re.compile(r"[A-Za-z]{3,}")
 
 
 def _first_cjk_before_latin(text: str) -> bool:
-    """"中文 / English": Chinese before the first "/ ", English words after it."""
-    zh, sep, en = text.partition("/ ")
+    """"中文 / English" (or a Chinese line, then the English): Chinese before the first "/ " or line
+    break, English words after it."""
+    zh, sep, en = (re.split(r"(/ |\n)", text.strip(), maxsplit=1) + ["", ""])[:3]
     return bool(sep and _CJK.search(zh) and _LATIN.search(en))
 
 
