@@ -195,7 +195,7 @@ def test_error_log_is_private_unique_and_never_follows_a_link(tmp_path, capsys, 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(importlib.import_module("engine.evaluation.scoring"), "score", broken)
+    monkeypatch.setattr(importlib.import_module("engine.output.report"), "write_report", broken)
     book = _two_year_book(tmp_path)
     logs = []
     for _ in range(2):
