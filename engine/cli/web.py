@@ -12,19 +12,24 @@ DEFAULT_USERS = Path("scorecard-users.json")
 
 @cli.command()
 @click.option("--store", default=None, metavar="PATH|URL",
-              help="history store: a SQLite file or a postgresql:// URL (default: no store, runs kept in memory)")
+              help="历史库：SQLite 文件或 postgresql:// 地址（默认不保存，结果只在内存中）/ history store: a SQLite file or a "
+                   "postgresql:// URL (default: no store, runs kept in memory)")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="address to listen on; anything but 127.0.0.1/localhost requires logins (--users)")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+              help="监听地址；不是 127.0.0.1/localhost 时必须登录（--users）/ address to listen on; anything but "
+                   "127.0.0.1/localhost requires logins (--users)")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口 / port")
 @click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"user list made by `scorecard users add` (default {DEFAULT_USERS} when logins are required)")
+              help=f"用户文件，由 `scorecard users add` 生成（需要登录时默认 {DEFAULT_USERS}）/ user list made by "
+                   f"`scorecard users add` (default {DEFAULT_USERS} when logins are required)")
 @click.option("--login/--no-login", "login", default=None,
-              help="require logins even on 127.0.0.1 (default: only on other addresses)")
+              help="本机地址也要求登录（默认只在其他地址要求）/ require logins even on 127.0.0.1 (default: only on other "
+                   "addresses)")
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024),
-              help="largest workbook accepted, in MB")
+              help="上传工作簿的大小上限（MB）/ largest workbook accepted, in MB")
 def serve(store: str | None, host: str, port: int, users_file: Path | None, login: bool | None,
           max_upload_mb: int) -> None:
-    """Start the web page: upload, check, see, explain, decide, download."""
+    """启动网页：上传、检查、查看、逐人说明、假设分析、下载。/ Start the web page: upload, check, see, explain,
+    decide, download."""
     import uvicorn
 
     from engine.web.app import LoginMissing, WebConfig, create_app
@@ -50,16 +55,17 @@ def serve(store: str | None, host: str, port: int, users_file: Path | None, logi
 
 @cli.group()
 def users() -> None:
-    """Logins for the web page (needed when it listens beyond this machine)."""
+    """网页的登录用户（网页对本机以外开放时需要）。/ Logins for the web page (needed when it listens beyond this
+    machine)."""
 
 
 @users.command("add")
 @click.argument("name")
 @click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_USERS,
-              show_default=True, help="the user list file (JSON, passwords stored as scrypt hashes)")
-@click.password_option("--password", prompt="密码 / password", help="the password (prompted when omitted)")
+              show_default=True, help="用户文件（JSON，密码以 scrypt 散列保存）/ the user list file (JSON, passwords stored as scrypt hashes)")
+@click.password_option("--password", prompt="密码 / password", help="密码（不给出时提示输入）/ the password (prompted when omitted)")
 def users_add(name: str, users_file: Path, password: str) -> None:
-    """Add user NAME (or set a new password for NAME)."""
+    """添加用户 NAME（或为其设置新密码）。/ Add user NAME (or set a new password for NAME)."""
     from engine.web.security import UserFile
 
     if len(password) < 8:
