@@ -695,6 +695,23 @@ def test_year_from_text(tmp_path):
     assert book.tables["deductions"]["year"].tolist() == [2024]
 
 
+@covers("DEDUCTION_ITEM_UNKNOWN")
+def test_items_outside_the_catalogue_get_a_note(tmp_path) -> None:
+    # the scorecard's deduction-item catalogue (issue 7, item 21): a note once per item, still scored
+    from engine import load_scorecard, score
+
+    rows = [DEDUCTIONS, deduction_row(2024, points=1), deduction_row(2024, points=2),
+            deduction_row(2024, points=2)]
+    rows[1][3], rows[2][3], rows[3][3] = "违规公务接待", "违规公务接侍", "违规公务接侍"
+    book = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row()], "廉政监督卡": rows})
+    result = score(read_workbook(book), load_scorecard())
+    notes = [i for i in result.input_issues if i.code == "DEDUCTION_ITEM_UNKNOWN"]
+    assert [(n.severity, n.sheet, n.row, n.column, n.value) for n in notes] == \
+        [("note", "廉政监督卡", 3, "扣分事项", "违规公务接侍")]
+    assert "共 2 行" in notes[0].message_zh and "违规公务接待" in notes[0].expected
+    assert result.results[0].scores["deduction_points"] == 5.0   # still scored as entered
+
+
 # --- the registry ----------------------------------------------------------------
 
 def test_every_code_is_tested():

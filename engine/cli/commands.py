@@ -163,9 +163,12 @@ def _warn_stale(earlier: list[Path], lang: str) -> None:
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="评分卡文件，其扣分事项目录用作下拉列表（默认 scorecards/county.yaml）/ scorecard whose "
+                   "deduction-item catalogue fills the drop-down (default scorecards/county.yaml)")
 @click.option("--force", is_flag=True, help="覆盖已有的文件（其中的数据会丢失）/ overwrite an existing file "
                                             "(its data is lost)")
-def template(out: Path, force: bool) -> None:
+def template(out: Path, card: Path | None, force: bool) -> None:
     """生成空白录入模板：全部工作表、说明页、下拉框。/ Write a blank input workbook with every sheet,
     a 说明 (guide) sheet and drop-downs."""
     from engine.input.template import write_template
@@ -175,8 +178,9 @@ def template(out: Path, force: bool) -> None:
         raise click.UsageError(f"{out} 已存在，不会用空白模板覆盖它（其中的数据会丢失）；请换一个文件名，"
                                f"或加 --force 覆盖 / {out} exists: a blank template would replace it and its "
                                "data; choose another name, or add --force to overwrite")
+    scorecard = load_scorecard(card) if card else None
     with atomic_path(out) as tmp:
-        write_template(tmp)
+        write_template(tmp, scorecard)
     click.echo(f"模板已写入 {out} / template written to {out}")
 
 

@@ -28,6 +28,8 @@ from engine.evaluation.results import (Consequence, ConsequenceSource, LeaderRes
                                        RuleNotInForce, RunResult,
                       SourceRef)
 from engine.input.workbook import Workbook, read_workbook
+from engine.input.catalogue import catalogue_notes
+from engine.input.issue_table import sort_issues
 
 SCORE_FACTS = ("deduction_points", "deduction_points_2y", "deduction_points_3y",
                "unit_rank", "unit_count", "bottom_position", "bottom_position_prev")
@@ -125,7 +127,7 @@ def evaluate(prepared: PreparedFacts, scorecard: Scorecard, backend: str = DEFAU
         parameters=parameters_in_force(scorecard),
         rules=[_rule_info(r) for r in scorecard.rules if isinstance(r.rule.then, ConsequenceAction)],
         rules_not_in_force=_not_in_force(scorecard, prepared.years),
-        input_issues=workbook.issues,
+        input_issues=sort_issues([*workbook.issues, *catalogue_notes(workbook, scorecard)]),
         extra_sheets=list(workbook.extra_sheets),
         unmatched=unmatched,
         results=results,

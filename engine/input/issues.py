@@ -98,6 +98,13 @@ CODES: dict[str, CodeInfo] = {
         "note", "约定的工作表不存在（该类规则未评估）", "contract sheet absent (its rules not evaluated)",
         "{loc}不存在：{detail}的规则将标记为“未评估”。",
         "{loc_en} is absent: rules of family {detail_en} are reported as not evaluated."),
+    "DEDUCTION_ITEM_UNKNOWN": _c(
+        "note", "扣分事项不在评分卡的扣分事项目录中（仍按填写的扣分计算）",
+        "deduction item not in the scorecard's catalogue (scored as entered)",
+        "{loc}的扣分事项“{value}”不在评分卡的扣分事项目录中（共 {count} 行），仍按填写的扣分计算；"
+        "请核对名称，或在评分卡的 deduction_items 中补充。目录：{expected}。",
+        "{loc_en}: deduction item \"{value}\" is not in the scorecard's catalogue ({count} row(s)); scored with "
+        "the points entered; check the wording or add it to the scorecard's deduction_items. Catalogue: {expected_en}."),
     "EXTRA_SHEET": _c(
         "note", "不在约定范围内的工作表（已忽略）", "sheet outside the contract (ignored)",
         "{loc}不在约定范围内，已忽略。{hint}", "{loc_en} is not in the contract and was ignored.{hint_en}"),

@@ -67,6 +67,7 @@ DETAIL_HEADERS = (
     "触发后果", "未评估",
 )
 PARAMETER_HEADERS = ("参数名", "含义", "取值", "来源性质", "依据/说明", "默认值", "命令行写法（--set）")
+PARAMETER_WIDTHS = (28, 26, 12, 9, 36, 12, 26)
 ISSUE_HEADERS = ISSUE_SHEET_HEADERS  # the same columns as the standalone 数据问题.xlsx
 UNMATCHED_HEADERS = ("年度", "干部编号", "姓名", "分管事项")
 _UNMATCHED_KEYS = ("year", "leader_id", "name", "item")
@@ -225,6 +226,7 @@ def _write_parameters(wb: Workbook, result: RunResult) -> None:
              p.citation or None, readable_parameter(p.default) if p.default is not None else None,
              f"{p.name}={compact_json(p.value)}"] for p in result.parameters]
     ws = table_sheet(wb, "参数", PARAMETER_HEADERS, rows, wrap_cols=(2, 5))
+    set_widths(ws, PARAMETER_WIDTHS)  # one landscape page wide at a legible size; long text wraps
     # Analysts must see at a glance which numbers a scenario changed.
     for row_no, param in enumerate(result.parameters, start=2):
         if param.provenance == "scenario":

@@ -259,6 +259,16 @@ class Ladder(_Strict):
     parameters: list[str] = Field(min_length=2)
 
 
+class DeductionItem(_Strict):
+    """One entry of a scorecard's 廉政监督卡 deduction-item catalogue (SPEC 3.1: the seeds name the
+    behaviours, not the points, so every entry is local)."""
+
+    item: str = Field(min_length=2, description="扣分事项, as clerks enter it in 廉政监督卡")
+    points: float = Field(gt=0, description="standard points deducted")
+    provenance: Literal["local"] = "local"
+    citation: str = Field(min_length=2, description="why this item and these points (local decision, behaviour's source)")
+
+
 class ScorecardDef(_Strict):
     """scorecards/<id>.yaml: which rules run, with which parameter values."""
 
@@ -269,6 +279,16 @@ class ScorecardDef(_Strict):
     parameters: dict[str, ParameterDef]
     composite: Composite | None = None
     ladders: list[Ladder] = Field(default_factory=list, description="scales that lint checks for overlaps and gaps")
+    deduction_items: list[DeductionItem] = Field(
+        default_factory=list, description="廉政监督卡 deduction-item catalogue: the template's drop-down; items outside "
+                                          "it are scored as entered and noted (DEDUCTION_ITEM_UNKNOWN)")
+
+    @model_validator(mode="after")
+    def _items_unique(self) -> "ScorecardDef":
+        names = [d.item for d in self.deduction_items]
+        if len(set(names)) != len(names):
+            raise ValueError("deduction_items lists an item twice")
+        return self
 
 
 class ScenarioDef(_Strict):
