@@ -332,3 +332,25 @@ def test_parameters_sheet_says_what_each_number_means(tmp_path):
     assert all(not str(r[2]).startswith(("[", "{")) for r in rows.values())
     summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
     assert summary["情景"] == "从严情景（strict）"
+
+
+# ---------------------------------------------------------------- item 19: the real file type, and the steps
+@pytest.mark.parametrize("name,content,says", [
+    ("a.csv", "年度,干部编号\n2025,1001\n".encode(), "这是 CSV 文本文件（.csv）"),
+    ("a.xlsx", "年度,干部编号\n2025,1001\n".encode(), "这是文本/CSV 文件，只是扩展名是 .xlsx"),
+    ("a.xls", None, "这是旧版 Excel 97-2003 工作簿（.xls，BIFF 格式）"),
+    ("a.et", None, "这是 WPS 表格文件（.et）"),
+    ("a.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "这是 PDF 文件"),
+])
+def test_input_names_its_real_type_and_how_to_save_as_xlsx(tmp_path, capsys, name, content, says):
+    from wbtools import xls_ole_bytes
+
+    path = tmp_path / name
+    path.write_bytes(content if content is not None else xls_ole_bytes())
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert says in text and "NOT_XLSX" in text
+    assert name != "a.csv" or "扩展名" not in text   # a .csv is not a renamed workbook
+    if name != "a.pdf":
+        assert "另存为" in text and "Excel 工作簿（*.xlsx）" in text

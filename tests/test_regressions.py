@@ -56,10 +56,10 @@ def test_exponent_notation_numbers_do_not_crash_the_rule_engine(tmp_path, sheet,
 def test_huge_deduction_points_give_an_input_issue_not_a_crash(tmp_path):
     book = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row()],
                                     "廉政监督卡": [DEDUCTIONS, deduction_row(2024, "1001", 1e307)]})
-    try:
+    with pytest.raises(InputError) as raised:
         read_workbook(book)
-    except InputError:
-        pass  # a named problem is fine; an OverflowError is not
+    errors = [(i.code, i.sheet, i.row, i.column) for i in raised.value.issues if i.severity == "error"]
+    assert errors == [("VALUE_TOO_LARGE", "廉政监督卡", 2, "扣分")]
 
 
 # ---------------------------------------------------------------------------

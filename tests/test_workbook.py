@@ -214,8 +214,9 @@ def hostile(tmp_path: Path, name: str, data: bytes):
 def test_renamed_csv(tmp_path):
     issue = hostile(tmp_path, "名册.xlsx", "年度,干部编号\n2024,1001\n".encode())
     assert issue.value == "csv"
-    assert issue.message_zh == ("【NOT_XLSX】文件“名册.xlsx”不是有效的 .xlsx 工作簿：这是文本/CSV 文件，只是扩展名被改成了 Excel 的；"
-                                "请在 Excel 中打开后“另存为” Excel 工作簿（*.xlsx）。")
+    assert issue.message_zh == ("【NOT_XLSX】文件“名册.xlsx”不是有效的 .xlsx 工作簿：这是文本/CSV 文件，只是扩展名是 .xlsx，"
+                                "不是 Excel 工作簿：用 Excel 或 WPS 表格打开它，选“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，"
+                                "再用新文件运行。")
 
 
 def test_renamed_gbk_csv(tmp_path):

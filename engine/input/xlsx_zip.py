@@ -74,12 +74,26 @@ def read_bytes(path: Path) -> bytes:
                                 detail_en=f"the operating system reported: {exc.strerror or exc}")) from None
 
 
+# How to get an .xlsx, said with every "save it as .xlsx" (issue 7, item 19: name the real type, give the steps).
+SAVE_AS_ZH = "：用 Excel 或 WPS 表格打开它，选“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再用新文件运行"
+SAVE_AS_EN = (": open it in Excel or WPS Spreadsheets, choose File > Save As, type \"Excel Workbook (*.xlsx)\", "
+              "then run on the new file")
+
+
+def _suffix(file: str) -> str:
+    return Path(file).suffix.lower()
+
+
 def sniff_non_zip(data: bytes, file: str) -> Fatal:
     """Name the format of a file that is not a zip, as precisely as the bytes allow."""
     if not data:
         return not_xlsx(file, "empty", "文件是空的（0 字节）", "the file is empty (0 bytes)")
     if data.startswith(_OLE_MAGIC):
         return _sniff_ole(data, file)
+    if data.startswith(b"%PDF"):
+        return not_xlsx(file, "pdf", "这是 PDF 文件，不是 Excel 工作簿；PDF 中的表格不能直接读取，请使用原始的 Excel 文件（.xlsx）",
+                        "this is a PDF file, not an Excel workbook; tables in a PDF cannot be read, use the "
+                        "original Excel file (.xlsx)")
     head = data[:4096]
     text = _as_text(head)
     if text is None:
@@ -93,9 +107,14 @@ def sniff_non_zip(data: bytes, file: str) -> Fatal:
         return not_xlsx(file, "html", "这是网页（HTML）文件，只是扩展名是 Excel 的；请在 Excel 中打开后“另存为” Excel 工作簿（*.xlsx）",
                          "this is a web page (HTML) with an Excel file name; open it in Excel and "
                          "save it as an Excel workbook (*.xlsx)")
-    return not_xlsx(file, "csv", "这是文本/CSV 文件，只是扩展名被改成了 Excel 的；请在 Excel 中打开后“另存为” Excel 工作簿（*.xlsx）",
-                     "this is a text/CSV file renamed to an Excel name; open it in Excel and save it "
-                     "as an Excel workbook (*.xlsx)")
+    suffix = _suffix(file)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return not_xlsx(file, "csv", f"这是 {suffix[1:].upper()} 文本文件（{suffix}），不是 Excel 工作簿{SAVE_AS_ZH}",
+                        f"this is a {suffix[1:].upper()} text file ({suffix}), not an Excel workbook{SAVE_AS_EN}")
+    named = f"，只是扩展名是 {suffix}" if suffix else ""
+    return not_xlsx(file, "csv", f"这是文本/CSV 文件{named}，不是 Excel 工作簿{SAVE_AS_ZH}",
+                    f"this is a text/CSV file{f' with a {suffix} name' if suffix else ''}, not an Excel "
+                    f"workbook{SAVE_AS_EN}")
 
 
 def _as_text(head: bytes) -> str | None:
@@ -123,9 +142,12 @@ def _sniff_ole(data: bytes, file: str) -> Fatal:
                          "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新保存为 .xlsx",
                          "the workbook is password-protected (encrypted) and cannot be read; remove the "
                          "password in Excel (File > Info > Protect Workbook > Encrypt with Password) and save again")
+    if _suffix(file) in (".et", ".ett") or has("ETExtData"):
+        return not_xlsx(file, "et", f"这是 WPS 表格文件（.et），不是 Excel 工作簿（.xlsx）{SAVE_AS_ZH}",
+                        f"this is a WPS Spreadsheets file (.et), not an Excel workbook (.xlsx){SAVE_AS_EN}")
     if has("Workbook") or has("Book"):
-        return not_xlsx(file, "xls", "这是旧版 Excel 97-2003 工作簿（.xls）；请在 Excel 中“另存为” Excel 工作簿（*.xlsx）",
-                         "this is an old Excel 97-2003 workbook (.xls); save it as an Excel workbook (*.xlsx)")
+        return not_xlsx(file, "xls", f"这是旧版 Excel 97-2003 工作簿（.xls，BIFF 格式）{SAVE_AS_ZH}",
+                        f"this is an old Excel 97-2003 workbook (.xls, BIFF){SAVE_AS_EN}")
     return not_xlsx(file, "ole", "这是 Office 97-2003 复合文档（如 .doc），不是 Excel 工作簿",
                      "this is an Office 97-2003 compound document (e.g. .doc), not an Excel workbook")
 
