@@ -526,24 +526,29 @@ def test_rule_order_in_the_scorecard_does_not_change_results(project):
         assert _strip_order(json.loads(shuffled)) == _strip_order(first)
 
 
-def test_diff_and_sweep_equal_separate_runs(capsys):
+def test_diff_and_sweep_equal_separate_runs(capsys, tmp_path):
     from engine.cli import main
-    from engine.output.compare import counts, flips, render_flips, render_sweep
     from engine.evaluation.scoring import score
     from engine.input.workbook import read_workbook
+    from engine.output.diff import Side, compare, leaders_per_code, scorecard_codes
 
     def separate(overrides: dict[str, Any]):
         return score(read_workbook(SAMPLE), load.load_scorecard(overrides=overrides))
 
     values = ["2", "4", "8"]
-    assert main(["sweep", str(SAMPLE), "card.disqualify_awards", *values]) == 0
-    swept = capsys.readouterr().out
-    assert _lines(swept) == _lines(render_sweep("card.disqualify_awards",
-                                 [(int(v), counts(separate({"card.disqualify_awards": int(v)}))) for v in values]))
-    assert main(["diff", str(SAMPLE), "--set", "five.weak_below=80", "--set", "image.criticise_bottom=5"]) == 0
-    diffed = capsys.readouterr().out
-    expected = flips(separate({}), separate({"five.weak_below": 80, "image.criticise_bottom": 5}))
-    assert expected and _lines(diffed) == _lines(render_flips(expected))
+    assert main(["sweep", str(SAMPLE), "card.disqualify_awards", *values, "--json", str(tmp_path / "s.json")]) == 0
+    swept = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    codes = scorecard_codes(load.load_scorecard())
+    assert [r["counts"] for r in swept["rows"]] == [
+        {c: leaders_per_code(separate({"card.disqualify_awards": int(v)})).get(c, 0) for c in codes} for v in values]
+    overrides = {"five.weak_below": 80, "image.criticise_bottom": 5}
+    assert main(["diff", str(SAMPLE), "--set", "five.weak_below=80", "--set", "image.criticise_bottom=5",
+                 "--json", str(tmp_path / "d.json")]) == 0
+    diffed = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    base_card, other_card = load.load_scorecard(), load.load_scorecard(overrides=overrides)
+    expected = compare(Side(separate({}), base_card, "默认评分卡"),
+                       Side(separate(overrides), other_card, "默认评分卡，--set five.weak_below=80 image.criticise_bottom=5"))
+    assert expected["changes"] and diffed == json.loads(json.dumps(expected, ensure_ascii=False))
 
 
 def _lines(text: str) -> list[str]:

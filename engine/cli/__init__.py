@@ -15,7 +15,7 @@ from typing import Iterator
 
 import click
 
-from engine.cli import commands, lint, verify  # noqa: F401  (each module registers its commands)
+from engine.cli import analysis, commands, lint, verify  # noqa: F401  (each module registers its commands)
 from engine.cli import web  # noqa: F401  (scorecard serve, scorecard users)
 from engine.cli.common import (EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_RULES, EXIT_TERMINATED,
                                EXIT_USAGE, OutputError, Terminated, _echo_err, cli)

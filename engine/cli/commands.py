@@ -1,26 +1,29 @@
-"""The scoring commands: run, validate, diff, sweep, template, explain, facts, rules, schema."""
+"""The scoring commands: run, validate, template, explain, facts, rules, schema (diff and sweep: analysis)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from engine.cli import outputs
 from engine.cli.backends import _backend_options, _score_checked
 from engine.cli.common import (_echo_err, _parse_set, _scorecard_options, _write_issue_file, atomic_path, cli)
+from engine.cli.progress import progress
+from engine.cli.report_charts import report_charts_or_fail, write_chart_files
+from engine.cli.years import resolve_years, year_option
 from engine.input.issues import InputError
 from engine.rules.load import load_scorecard
 
 
 WORKBOOK_ARG = click.Path(exists=True, dir_okay=False, path_type=Path)
-YEAR_HELP = "考核年度，可重复；默认为工作簿中最新年度 / assessment year(s), repeatable; default: the latest"
 LANG_HELP = "提示信息与汇总行的语言 / language of messages and of the summary line"
 
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK_ARG)
-@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
+@year_option
 @_scorecard_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Excel 报告路径（.xlsx）；只给 --out 时 JSON 写在它旁边（同名 .json）/ "
@@ -36,9 +39,11 @@ LANG_HELP = "提示信息与汇总行的语言 / language of messages and of the
 @click.option("--json-only", "--no-report", "json_only", is_flag=True,
               help="只写 JSON 结果，不生成 Excel 报告（批量使用）/ write the JSON results only, no Excel report "
                    "(batch use)")
-def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
+@click.option("--no-charts", is_flag=True, help="报告不带图表，也不在旁边写 PNG / no charts in the report and no "
+                                                "PNG files beside it")
+def run(workbook: Path, years: tuple[Any, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
         out: Path | None, json_path: Path | None, lenient: bool, lang: str, backend: str, cross_check: bool,
-        json_only: bool) -> None:
+        json_only: bool, no_charts: bool) -> None:
     """计分：在工作簿旁写出 Excel 报告和 JSON 结果（文件名含年度与情景）。/ Score WORKBOOK and write the Excel
     report and JSON results next to it (names carry the year(s) and scenario)."""
     from engine.output.report import write_report
@@ -48,28 +53,40 @@ def run(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Pat
     out, json_path = outputs.explicit_targets(workbook, out, json_path)
     overrides = _parse_set(set_)
     scorecard = load_scorecard(card, scenario=scenario, overrides=overrides)
-    try:
-        book = read_workbook(workbook, lenient=lenient)
-        result = _score_checked(book, scorecard, list(years) or None, backend, cross_check)
-    except InputError as exc:
-        _echo_err(format_issues(exc.issues, lang))
-        _echo_err("输入数据有问题，未生成报告。" if lang == "zh" else "input problems: no report written.")
-        _write_issue_file(exc.issues, workbook, lang)
-        _warn_stale(outputs.earlier_outputs(workbook, out, json_path), lang)
-        exc.shown = True
-        raise
-    tag = outputs.run_tag(result.years, scorecard.scenario.id if scorecard.scenario else None, overrides)
-    out = None if json_only else out or outputs.default_report(workbook, tag)
-    json_path = json_path or outputs.default_json(workbook, tag)
-    replaced = [p for p in (out, json_path) if p is not None and p.exists()]
-    if out is None:
-        with atomic_path(json_path) as tmp_json:
-            write_json(result, tmp_json)
-    else:
-        with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
-            write_json(result, tmp_json)
-            write_report(result, tmp_xlsx)
+    no_charts = no_charts or json_only
+    with progress(3 if no_charts else 4, "评分") as steps:
+        try:
+            steps.next("读取工作簿")
+            book = read_workbook(workbook, lenient=lenient)
+            steps.next("评分")
+            result = _score_checked(book, scorecard, resolve_years(book, years), backend, cross_check)
+        except InputError as exc:
+            _echo_err(format_issues(exc.issues, lang))
+            _echo_err("输入数据有问题，未生成报告。" if lang == "zh" else "input problems: no report written.")
+            _write_issue_file(exc.issues, workbook, lang)
+            _warn_stale(outputs.earlier_outputs(workbook, out, json_path), lang)
+            exc.shown = True
+            raise
+        if not no_charts:
+            steps.next("绘制图表")
+        charts = [] if no_charts else report_charts_or_fail(result)
+        steps.next("写出结果")
+        tag = outputs.run_tag(result.years, scorecard.scenario.id if scorecard.scenario else None, overrides)
+        out = None if json_only else out or outputs.default_report(workbook, tag)
+        json_path = json_path or outputs.default_json(workbook, tag)
+        replaced = [p for p in (out, json_path) if p is not None and p.exists()]
+        if out is None:
+            with atomic_path(json_path) as tmp_json:
+                write_json(result, tmp_json)
+        else:
+            with atomic_path(json_path) as tmp_json, atomic_path(out) as tmp_xlsx:
+                write_json(result, tmp_json)
+                write_report(result, tmp_xlsx, charts=charts)
+        chart_files = write_chart_files(charts, out) if out is not None else []
     click.echo(outputs.summary_line(result, book, scorecard, overrides, out, json_path, lang))
+    if chart_files:
+        click.echo(f"图表 {len(chart_files)} 张：{out.stem}_*.png（已嵌入报告“图表”工作表）" if lang == "zh" else
+                   f"{len(chart_files)} charts: {out.stem}_*.png (also in the report's 图表 sheet)")
     for old in replaced:
         click.echo(f"（已替换同名的旧文件 {old}）" if lang == "zh" else f"(replaced the earlier file {old})")
     stale = outputs.remove_stale_issue_file(workbook)
@@ -109,51 +126,6 @@ def validate(workbook: Path, as_json: bool, lenient: bool, lang: str) -> None:
         raise failed
 
 
-@cli.command()
-@click.argument("workbook", type=WORKBOOK_ARG)
-@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
-@_scorecard_options
-def diff(workbook: Path, years: tuple[int, ...], card: Path | None, scenario: Path | None,
-         set_: tuple[str, ...]) -> None:
-    """比较：默认参数与情景（或 --set）下谁的后果发生了变化。/ Who flips: the scorecard's defaults against a
-    scenario and/or --set overrides."""
-    from engine.output.compare import flips, render_flips
-    from engine.evaluation.scoring import score
-    from engine.input.workbook import read_workbook
-
-    if not scenario and not set_:
-        raise click.UsageError("请给出 --scenario 或 --set，与默认参数比较 / give --scenario and/or --set to compare "
-                               "against the defaults")
-    book = read_workbook(workbook)
-    base = score(book, load_scorecard(card), years=list(years) or None)
-    other = score(book, load_scorecard(card, scenario=scenario, overrides=_parse_set(set_)),
-                  years=list(years) or None)
-    click.echo(render_flips(flips(base, other)))
-
-
-@cli.command()
-@click.argument("workbook", type=WORKBOOK_ARG)
-@click.argument("name")
-@click.argument("values", nargs=-1, required=True)
-@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
-@click.option("--card", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="评分卡文件（默认 scorecards/county.yaml）/ scorecard file (default scorecards/county.yaml)")
-def sweep(workbook: Path, name: str, values: tuple[str, ...], years: tuple[int, ...], card: Path | None) -> None:
-    """参数扫描：一个参数取不同值时各后果的人数，如 sweep 工作簿.xlsx card.disqualify_awards 3 4 5。/ Leaders per
-    consequence for each value of one parameter, e.g. sweep wb.xlsx card.disqualify_awards 3 4 5."""
-    from engine.output.compare import counts, render_sweep
-    from engine.evaluation.scoring import score
-    from engine.input.workbook import read_workbook
-
-    book = read_workbook(workbook)
-    table = []
-    for raw in values:
-        value = _parse_set((f"{name}={raw}",))[name]
-        result = score(book, load_scorecard(card, overrides={name: value}), years=list(years) or None)
-        table.append((value, counts(result)))
-    click.echo(render_sweep(name, table))
-
-
 def _warn_stale(earlier: list[Path], lang: str) -> None:
     # A report from an earlier run may still sit beside the workbook; it is not this run's.
     for old in earlier:
@@ -191,26 +163,31 @@ def template(out: Path, card: Path | None, force: bool) -> None:
                    "or name; default: every leader with a consequence or a 未评估 note")
 @click.option("--all", "everyone", is_flag=True, help="所有干部·年度（配合 --out：每人一页）/ every leader-year "
                                                       "(for --out: one page each)")
-@click.option("--year", "years", type=int, multiple=True, help=YEAR_HELP)
+@year_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="把个人评分表（每名干部·年度一页，可打印）写入此 .xlsx / write the 个人评分表 (one printable page "
                    "per leader-year) to this .xlsx")
 @click.option("--pdf", is_flag=True, help="配合 --out：另在旁边写一份 PDF（需要 LibreOffice）/ with --out: also write "
                                           "a PDF beside it (needs LibreOffice)")
 @_scorecard_options
-def explain(workbook: Path, leader_ids: tuple[str, ...], everyone: bool, years: tuple[int, ...], out: Path | None,
+def explain(workbook: Path, leader_ids: tuple[str, ...], everyone: bool, years: tuple[Any, ...], out: Path | None,
             pdf: bool, card: Path | None, scenario: Path | None, set_: tuple[str, ...]) -> None:
     """逐人说明：哪条规则、依据哪些事实和数值、来源原文。/ Explain, per leader, which rules fired, on which facts
     and numbers, from which source."""
     from engine.output.explain import AmbiguousLeader, explain_leader, select_leaders
-    from engine.evaluation.scoring import score_workbook
+    from engine.evaluation.scoring import score
+    from engine.input.workbook import read_workbook
 
     if pdf and not out:
         raise click.UsageError("--pdf 需要同时给出 --out 文件.xlsx / --pdf needs --out FILE.xlsx")
     if out and out.resolve() == workbook.resolve():
         raise click.UsageError(f"输出 {out} 会覆盖输入工作簿 / output {out} would overwrite the input workbook")
     scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
-    result = score_workbook(workbook, scorecard=scorecard, years=list(years) or None)
+    with progress(2, "解释") as steps:
+        steps.next("读取工作簿")
+        book = read_workbook(workbook)
+        steps.next("评分")
+        result = score(book, scorecard, years=resolve_years(book, years))
     try:
         chosen = select_leaders(result, leader_ids, everyone)
     except AmbiguousLeader as exc:

@@ -352,6 +352,12 @@ def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
     return wb
 
 
-def write_report(result: RunResult, path: Path) -> None:
-    """Write the Chinese Excel report for `result` to exactly `path`."""
-    save_workbook_stable(build_report(result), Path(path))
+def write_report(result: RunResult, path: Path, charts: Sequence[Any] = ()) -> None:
+    """Write the Chinese Excel report for `result` to exactly `path`; `charts` (engine.output.charts,
+    drawn by the caller) go on their own 图表 sheet."""
+    wb = build_report(result)
+    if charts:
+        from engine.output.charts import add_charts
+
+        add_charts(wb, list(charts))
+    save_workbook_stable(wb, Path(path))
