@@ -318,17 +318,30 @@ def sweep_chart(doc: dict[str, Any]) -> bytes:
 
 # --------------------------------------------------------------------------- into a workbook
 
-def add_charts(wb: Any, charts: list[Chart], title: str = "图表") -> None:
-    """A sheet with the charts one below the other, each under its title."""
+def add_charts(wb: Any, charts: list[Chart], title: str = "图表") -> tuple[Any, str] | None:
+    """A sheet with the charts one below the other, each under its title and on its own printed page.
+
+    Returns the sheet and its print area (to set again after any generic print setup, which
+    would only see the title cells in column A)."""
     if not charts:
-        return
+        return None
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Font
+    from openpyxl.worksheet.pagebreak import Break
 
     ws = wb.create_sheet(title)
-    row = 1
+    row, widest = 1, 0
     for chart in charts:
+        if row > 1:
+            ws.row_breaks.append(Break(id=row - 1))
         ws.cell(row=row, column=1, value=chart.title).font = Font(bold=True, size=12)
         image = Image(io.BytesIO(chart.png))
         ws.add_image(image, f"A{row + 1}")
         row += 3 + int(math.ceil(image.height / 20))
+        widest = max(widest, image.width)
+    # The print area must span the pictures, not only the title cells in column A (default columns ~64 px).
+    from openpyxl.utils import get_column_letter
+
+    area = f"A1:{get_column_letter(int(math.ceil(widest / 64)) + 1)}{row}"
+    ws.print_area = area
+    return ws, area

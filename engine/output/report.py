@@ -359,5 +359,7 @@ def write_report(result: RunResult, path: Path, charts: Sequence[Any] = ()) -> N
     if charts:
         from engine.output.charts import add_charts
 
-        add_charts(wb, list(charts))
+        sheet, area = add_charts(wb, list(charts)) or (None, "")
+        print_setup(sheet, (result.rules_fingerprint, result.input_fingerprint), title_rows=0)
+        sheet.print_area = area
     save_workbook_stable(wb, Path(path))
