@@ -84,3 +84,15 @@ def test_values_or_range_not_both(capsys):
     assert main(["sweep", str(SAMPLE), "card.disqualify_awards", "3", "--range", "3:4:1"]) == 2
     assert main(["sweep", str(SAMPLE), "card.disqualify_awards", "--range", "4:3:1"]) == 2
     assert "START:STOP:STEP" in capsys.readouterr().err
+
+
+def test_sweep_and_diff_run_on_facts_derived_once_with_either_backend(tmp_path):
+    docs = []
+    for backend in ("vectorized", "durable"):
+        out = tmp_path / f"{backend}.json"
+        assert main(["sweep", str(SAMPLE), "image.praise_top", "3", "5", "--backend", backend, "--cross-check",
+                     "--json", str(out)]) == 0
+        docs.append(out.read_bytes())
+    assert docs[0] == docs[1]
+    assert main(["diff", str(SAMPLE), "--set", "ranking.tie_position=shared_from_bottom", "--year", "all",
+                 "--cross-check", "--json", str(tmp_path / "d.json")]) == 0  # a parameter that changes facts

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from engine.cli.backends import _backend_options, evaluate_checked as _evaluate
 from engine.cli.common import _parse_set, _scorecard_options, atomic_path, cli
 from engine.cli.progress import progress
 from engine.cli.years import resolve_years, year_option
@@ -38,14 +39,16 @@ def _check_outputs(workbook: Path, *targets: Path | None) -> None:
               help="compare against this scenario instead of the scorecard's defaults")
 @click.option("--json", "json_path", type=_OUT, help="write the changes as JSON here")
 @click.option("--out", type=_OUT, help="write the changes as a Chinese Excel workbook here")
+@_backend_options
 def diff(workbook: Path, years: tuple[Any, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
-         base_scenario: Path | None, json_path: Path | None, out: Path | None) -> None:
+         base_scenario: Path | None, json_path: Path | None, out: Path | None, backend: str,
+         cross_check: bool) -> None:
     """Who flips, and why: 基线 (defaults, or --base-scenario A) against 情景 (--scenario B and/or --set).
 
     The 情景 side is the scorecard with --scenario and --set applied (not applied on top of
     --base-scenario: to vary A itself, give --base-scenario A --scenario A --set ...).
     """
-    from engine.evaluation.scoring import score
+    from engine.evaluation.scoring import prepare
     from engine.input.workbook import read_workbook
     from engine.output.diff import Side, compare, diff_json, render, write_diff_xlsx
 
@@ -57,11 +60,11 @@ def diff(workbook: Path, years: tuple[Any, ...], card: Path | None, scenario: Pa
     with progress(5, "比较") as steps:
         steps.next("读取工作簿")
         book = read_workbook(workbook)
-        chosen = resolve_years(book, years)
+        prepared = prepare(book, resolve_years(book, years), base_card.values())  # facts derived once
         steps.next("评分：基线")
-        base = score(book, base_card, years=chosen)
+        base = _evaluate(prepared, base_card, backend, cross_check)
         steps.next("评分：情景")
-        other = score(book, other_card, years=chosen)
+        other = _evaluate(prepared, other_card, backend, cross_check)
         steps.next("比较")
         doc = compare(Side(base, base_card, _label(base_scenario, (), card)),
                       Side(other, other_card, _label(scenario, set_, card)))
@@ -102,15 +105,16 @@ def _sweep_values(name: str, values: tuple[str, ...], range_: str | None) -> lis
 @click.option("--out", type=_OUT, help="write the table (and its chart) as an Excel workbook here")
 @click.option("--chart", type=_OUT, help="write the line chart as PNG here")
 @click.option("--no-charts", is_flag=True, help="do not put the chart into the --out workbook")
+@_backend_options
 def sweep(workbook: Path, name: str, values: tuple[str, ...], range_: str | None, years: tuple[Any, ...],
           card: Path | None, scenario: Path | None, set_: tuple[str, ...], json_path: Path | None,
-          out: Path | None, chart: Path | None, no_charts: bool) -> None:
+          out: Path | None, chart: Path | None, no_charts: bool, backend: str, cross_check: bool) -> None:
     """Leaders per consequence for each value of one parameter NAME.
 
     e.g. sweep wb.xlsx card.disqualify_awards 3 4 5, sweep wb.xlsx card.disqualify_awards --range 3:5:0.5,
     sweep wb.xlsx elimination.township.single_year '[1]' '[1,2]'.
     """
-    from engine.evaluation.scoring import score
+    from engine.evaluation.scoring import prepare
     from engine.input.workbook import read_workbook
     from engine.output.diff import scorecard_codes
     from engine.output.sweep import render, sweep_json, sweep_table, write_sweep_xlsx
@@ -126,10 +130,10 @@ def sweep(workbook: Path, name: str, values: tuple[str, ...], range_: str | None
     with progress(len(chosen_values) + 2, "参数扫描") as steps:
         steps.next("读取工作簿")
         book = read_workbook(workbook)
-        chosen = resolve_years(book, years)
+        prepared = prepare(book, resolve_years(book, years), cards[0].values())  # facts derived once
         for value, one in zip(chosen_values, cards):
             steps.next(f"评分：{name} = {value}")
-            results.append(score(book, one, years=chosen))
+            results.append(_evaluate(prepared, one, backend, cross_check))
         steps.next("写出结果")
         doc = sweep_table(name, chosen_values, results, scorecard_codes(*cards))
         png = _sweep_png(doc) if chart or (out and not no_charts) else None

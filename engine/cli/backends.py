@@ -36,9 +36,15 @@ def _backend_options(func: Callable) -> Callable:
 
 def _score_checked(book: Any, scorecard: Any, years: list[int] | None, backend: str, cross_check: bool) -> Any:
     """Score once (or with both backends under --cross-check, comparing the JSON byte for byte)."""
-    from engine.evaluation.scoring import evaluate, prepare, to_json
+    from engine.evaluation.scoring import prepare
 
-    prepared = prepare(book, years, scorecard.values())
+    return evaluate_checked(prepare(book, years, scorecard.values()), scorecard, backend, cross_check)
+
+
+def evaluate_checked(prepared: Any, scorecard: Any, backend: str, cross_check: bool) -> Any:
+    """Evaluate prepared facts (diff sides and sweep values share one preparation), cross-checked on request."""
+    from engine.evaluation.scoring import evaluate, to_json
+
     result = evaluate(prepared, scorecard, backend)
     if cross_check:
         other_backend = next(b for b in BACKENDS if b != backend)
