@@ -121,13 +121,12 @@ def test_leader_scores_are_words_not_json(c, sample_run):
 
 
 @pytest.mark.parametrize("value", ["5", "3"])
-def test_whatif_shows_the_flips_diff_prints(c, sample_run, value):
-    done = cli("diff", str(SAMPLE), "--set", f"card.disqualify_awards={value}")
+def test_whatif_shows_the_flips_diff_prints(c, sample_run, value, tmp_path):
+    diffed = tmp_path / "d.json"
+    done = cli("diff", str(SAMPLE), "--set", f"card.disqualify_awards={value}", "--json", str(diffed))
     assert done.returncode == 0, done.stderr
-    expected = set()
-    for year, lid, gained, lost in re.findall(r"(\d{4}) (\S+) \S+: \+\[([^\]]*)\] -\[([^\]]*)\]", done.stdout):
-        expected.add((int(year), lid, tuple(sorted(c for c in gained.split("、") if c != "—")),
-                      tuple(sorted(c for c in lost.split("、") if c != "—"))))
+    expected = {(c["year"], c["leader_id"], tuple(sorted(c["added"])), tuple(sorted(c["removed"])))
+                for c in json.loads(diffed.read_text(encoding="utf-8"))["changes"]}
     page = c.post(sample_run[0] + "/whatif", data={"csrf_token": csrf(c), "p.card.disqualify_awards": value})
     assert page.status_code == 200
     assert _flip_rows(page.text) == expected and expected

@@ -87,11 +87,16 @@ def describe_failure(exc: Exception) -> str:
 
 def report_bytes(result: RunResult) -> bytes:
     """The CLI's report writer, byte for byte (it saves with fixed timestamps)."""
+    from engine.output.charts import ChartFontError, report_charts
     from engine.output.report import write_report
 
+    try:
+        charts = report_charts(result)  # the CLI's report carries its charts too
+    except ChartFontError:
+        charts = []
     with tempfile.TemporaryDirectory(prefix="scorecard-report-") as folder:
         path = Path(folder) / "report.xlsx"
-        write_report(result, path)
+        write_report(result, path, charts=charts)
         return path.read_bytes()
 
 
@@ -389,14 +394,16 @@ def _number(text: str) -> int | float:
 
 def whatif(book: Any, result: RunResult, scenario: str | None, overrides: dict[str, Any]) -> dict[str, Any]:
     """Score the same workbook with the overrides and list who flips (`scorecard diff`'s content)."""
-    from engine.output.compare import flips
+    from engine.output.diff import Side, compare
 
     try:
         card = scorecard_for(scenario, overrides)
     except RuleFileError as exc:
         raise InputProblems([], f"参数或情景有误：{exc} / scenario or parameter problem.") from None
     other = score(book, card, years=result.years)
-    rows = flips(result, other)
+    changes = compare(Side(result, scorecard_for(scenario), "基线"), Side(other, card, "情景"))["changes"]
+    rows = [{"year": c["year"], "leader_id": c["leader_id"], "name": c["name"], "gained": c["added"],
+             "lost": c["removed"], "why": "；".join(line for w in c["why"] for line in w["lines"])} for c in changes]
     for row in rows:
         row["gained_labels"] = [code_label(c) for c in row["gained"]]
         row["lost_labels"] = [code_label(c) for c in row["lost"]]
