@@ -28,13 +28,13 @@ def test_report_embeds_the_charts_and_writes_them_beside_it_byte_for_byte(tmp_pa
         folder = tmp_path / run
         folder.mkdir()
         shutil.copy(SAMPLE, folder / "s.xlsx")
-        assert main(["run", str(folder / "s.xlsx"), "--year", "all"]) == 0
+        assert main(["run", str(folder / "s.xlsx"), "--year", "all", "--out", str(folder / "s_评分结果.xlsx")]) == 0
         outputs.append(folder)
     wb = openpyxl.load_workbook(outputs[0] / "s_评分结果.xlsx")
     assert wb.sheetnames[-1] == "图表" and len(wb["图表"]._images) == len(KEYS)
     assert [wb["图表"].cell(row=c.anchor._from.row, column=1).value for c in wb["图表"]._images] == \
         [title for _, title, _ in charts.REPORT_CHARTS]
-    for name in ["s_评分结果.xlsx", "s_results.json", *(f"s_评分结果_{k}.png" for k in KEYS)]:
+    for name in ["s_评分结果.xlsx", "s_评分结果.json", *(f"s_评分结果_{k}.png" for k in KEYS)]:
         first, second = ((folder / name).read_bytes() for folder in outputs)
         assert first == second, f"{name} differs between two runs"
     assert (outputs[0] / "s_评分结果_扣分分布.png").read_bytes().startswith(b"\x89PNG")
@@ -42,7 +42,7 @@ def test_report_embeds_the_charts_and_writes_them_beside_it_byte_for_byte(tmp_pa
 
 def test_no_charts_means_none(tmp_path):
     shutil.copy(SAMPLE, tmp_path / "s.xlsx")
-    assert main(["run", str(tmp_path / "s.xlsx"), "--no-charts"]) == 0
+    assert main(["run", str(tmp_path / "s.xlsx"), "--no-charts", "--out", str(tmp_path / "s_评分结果.xlsx")]) == 0
     assert "图表" not in openpyxl.load_workbook(tmp_path / "s_评分结果.xlsx").sheetnames
     assert not list(tmp_path.glob("*.png"))
 
@@ -87,5 +87,5 @@ def test_no_cjk_font_is_a_clear_error_and_no_report(tmp_path, monkeypatch, capsy
     shutil.copy(SAMPLE, tmp_path / "s.xlsx")
     assert main(["run", str(tmp_path / "s.xlsx")]) == 2
     assert "fonts-noto-cjk" in capsys.readouterr().err
-    assert not (tmp_path / "s_评分结果.xlsx").exists()
-    assert main(["run", str(tmp_path / "s.xlsx"), "--no-charts"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]  # no report, no JSON
+    assert main(["run", str(tmp_path / "s.xlsx"), "--no-charts", "--out", str(tmp_path / "s_评分结果.xlsx")]) == 0

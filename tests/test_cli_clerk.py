@@ -59,11 +59,9 @@ def test_template_must_be_xlsx(tmp_path, capsys):
 # ---------------------------------------------------------------- item 2: runs never replace each other
 def test_default_names_carry_year_and_scenario(tmp_path, capsys):
     book = _two_year_book(tmp_path)
-    assert main(["run", str(book)]) == 0
-    assert main(["run", str(book), "--scenario", str(STRICT)]) == 0
-    assert main(["run", str(book), "--year", "2024"]) == 0
-    assert main(["run", str(book), "--year", "2024", "--year", "2025"]) == 0
-    assert main(["run", str(book), "--set", "card.disqualify_awards=5"]) == 0
+    for args in ([], ["--scenario", str(STRICT)], ["--year", "2024"], ["--year", "2024", "--year", "2025"],
+                 ["--set", "card.disqualify_awards=5"]):
+        assert main(["run", str(book), *args, "--no-charts"]) == 0  # chart PNGs: tests/test_charts.py
     out = capsys.readouterr().out.splitlines()
     digest = [name for name in _files(tmp_path) if "_set-" in name]
     assert len(digest) == 2
@@ -104,7 +102,7 @@ def test_out_alone_puts_the_json_beside_it(tmp_path, capsys):
 def test_json_alone_puts_the_report_beside_it(tmp_path):
     book = _two_year_book(tmp_path)
     assert main(["run", str(book), "--json", str(tmp_path / "r.json")]) == 0
-    assert _files(tmp_path) == {"wb.xlsx", "r.json", "r.xlsx"}
+    assert _files(tmp_path) == {"wb.xlsx", "r.json", "r.xlsx", "r_扣分分布.png", "r_各单位后果.png"}  # charts too
 
 
 def test_same_path_for_out_and_json_is_refused(tmp_path, capsys):
@@ -163,8 +161,8 @@ _INTERRUPT = textwrap.dedent("""
     import os, signal, sys
     import engine.output.report as report
     real = report.write_report
-    def slow(result, path):
-        real(result, path)          # the temp file is written, the rename has not happened
+    def slow(result, path, **kwargs):
+        real(result, path, **kwargs)  # the temp file is written, the rename has not happened
         os.kill(os.getpid(), getattr(signal, sys.argv[2]))
     report.write_report = slow
     from engine.cli import main

@@ -28,7 +28,7 @@ def _label(scenario: Path | None, sets: tuple[str, ...], card: Path | None) -> s
 def _check_outputs(workbook: Path, *targets: Path | None) -> None:
     for target in targets:
         if target is not None and target.resolve() == workbook.resolve():
-            raise click.UsageError(f"output {target} would overwrite the input workbook")
+            raise click.UsageError(f"输出 {target} 会覆盖输入工作簿 / output {target} would overwrite the input workbook")
 
 
 @cli.command()
@@ -36,24 +36,27 @@ def _check_outputs(workbook: Path, *targets: Path | None) -> None:
 @year_option
 @_scorecard_options
 @click.option("--base-scenario", type=_WB, default=None,
-              help="compare against this scenario instead of the scorecard's defaults")
-@click.option("--json", "json_path", type=_OUT, help="write the changes as JSON here")
-@click.option("--out", type=_OUT, help="write the changes as a Chinese Excel workbook here")
+              help="基线改用此情景（默认为评分卡的默认参数）/ compare against this scenario instead of the "
+                   "scorecard's defaults")
+@click.option("--json", "json_path", type=_OUT, help="把变化写成 JSON / write the changes as JSON here")
+@click.option("--out", type=_OUT, help="把变化写成中文 Excel / write the changes as a Chinese Excel workbook here")
 @_backend_options
 def diff(workbook: Path, years: tuple[Any, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
          base_scenario: Path | None, json_path: Path | None, out: Path | None, backend: str,
          cross_check: bool) -> None:
-    """Who flips, and why: 基线 (defaults, or --base-scenario A) against 情景 (--scenario B and/or --set).
+    """比较：基线（默认参数或 --base-scenario A）与情景（--scenario B 和/或 --set）下谁的后果变了、为什么。/ Who
+    flips, and why: 基线 (defaults, or --base-scenario A) against 情景 (--scenario B and/or --set).
 
-    The 情景 side is the scorecard with --scenario and --set applied (not applied on top of
-    --base-scenario: to vary A itself, give --base-scenario A --scenario A --set ...).
+    情景 = 评分卡加 --scenario 与 --set（不叠加在 --base-scenario 上；要改 A 本身：--base-scenario A
+    --scenario A --set ...）。/ The 情景 side is the scorecard with --scenario and --set applied.
     """
     from engine.evaluation.scoring import prepare
     from engine.input.workbook import read_workbook
     from engine.output.diff import Side, compare, diff_json, render, write_diff_xlsx
 
     if not scenario and not set_ and not base_scenario:
-        raise click.UsageError("give --scenario and/or --set (and optionally --base-scenario) to compare")
+        raise click.UsageError("请给出 --scenario 或 --set（可另加 --base-scenario）/ give --scenario and/or --set "
+                               "(and optionally --base-scenario) to compare")
     _check_outputs(workbook, json_path, out)
     base_card = load_scorecard(card, scenario=base_scenario)
     other_card = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
@@ -85,7 +88,8 @@ def _sweep_values(name: str, values: tuple[str, ...], range_: str | None) -> lis
     from engine.output.sweep import RangeError, parse_range
 
     if bool(values) == bool(range_):
-        raise click.UsageError("give the values (V1 V2 ...) or --range START:STOP:STEP, not both")
+        raise click.UsageError("请给出取值（值1 值2 ...）或 --range 起:止:步长，二者选一 / give the values "
+                               "(V1 V2 ...) or --range START:STOP:STEP, not both")
     if range_:
         try:
             return list(parse_range(range_))
@@ -98,18 +102,18 @@ def _sweep_values(name: str, values: tuple[str, ...], range_: str | None) -> lis
 @click.argument("workbook", type=_WB)
 @click.argument("name")
 @click.argument("values", nargs=-1)
-@click.option("--range", "range_", metavar="START:STOP:STEP", help="numeric values, STOP included, e.g. 3:5:0.5")
+@click.option("--range", "range_", metavar="START:STOP:STEP", help="数值范围，含终点，如 3:5:0.5 / numeric values, STOP included, e.g. 3:5:0.5")
 @year_option
 @_scorecard_options
-@click.option("--json", "json_path", type=_OUT, help="write the table as JSON here")
-@click.option("--out", type=_OUT, help="write the table (and its chart) as an Excel workbook here")
-@click.option("--chart", type=_OUT, help="write the line chart as PNG here")
-@click.option("--no-charts", is_flag=True, help="do not put the chart into the --out workbook")
+@click.option("--json", "json_path", type=_OUT, help="把结果表写成 JSON / write the table as JSON here")
+@click.option("--out", type=_OUT, help="把结果表（及折线图）写成 Excel / write the table (and its chart) as an Excel workbook here")
+@click.option("--chart", type=_OUT, help="把折线图写成 PNG / write the line chart as PNG here")
+@click.option("--no-charts", is_flag=True, help="--out 的 Excel 中不放折线图 / do not put the chart into the --out workbook")
 @_backend_options
 def sweep(workbook: Path, name: str, values: tuple[str, ...], range_: str | None, years: tuple[Any, ...],
           card: Path | None, scenario: Path | None, set_: tuple[str, ...], json_path: Path | None,
           out: Path | None, chart: Path | None, no_charts: bool, backend: str, cross_check: bool) -> None:
-    """Leaders per consequence for each value of one parameter NAME.
+    """参数扫描：参数 NAME 取各个值时各后果的人数。/ Leaders per consequence for each value of one parameter NAME.
 
     e.g. sweep wb.xlsx card.disqualify_awards 3 4 5, sweep wb.xlsx card.disqualify_awards --range 3:5:0.5,
     sweep wb.xlsx elimination.township.single_year '[1]' '[1,2]'.
@@ -122,7 +126,7 @@ def sweep(workbook: Path, name: str, values: tuple[str, ...], range_: str | None
     chosen_values = _sweep_values(name, values, range_)
     overrides = _parse_set(set_)
     if name in overrides:
-        raise click.UsageError(f"{name} is swept: do not also --set it")
+        raise click.UsageError(f"{name} 是扫描的参数，不能再用 --set 给出 / {name} is swept: do not also --set it")
     _check_outputs(workbook, json_path, out, chart)
     cards: list[Scorecard] = [load_scorecard(card, scenario=scenario, overrides={**overrides, name: v})
                               for v in chosen_values]

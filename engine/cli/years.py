@@ -18,7 +18,8 @@ class YearParam(click.ParamType):
         try:
             return int(text)
         except ValueError:
-            self.fail(f"{value!r}：应为年度（如 2025）或 all / expected a year such as 2025, or all", param, ctx)
+            self.fail(f"“{value}”不是有效的数字：应为年度（如 2025）或 all / {value!r} is not a valid "
+                      f"year: expected e.g. 2025, or all", param, ctx)
 
 
 def year_option(func: Callable) -> Callable:
