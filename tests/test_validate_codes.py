@@ -727,6 +727,8 @@ def test_every_code_is_documented_and_renders():
                                                 "length", "range", "other_rows", "key_columns",
                                                 "key_columns_en", "year", "rows", "unit", "roster_type",
                                                 "others", "group", "group_en", "better", "normalised",
-                                                "limit")})
+                                                "limit", "cell", "columns", "area")})
         assert issue.message_zh.startswith(f"【{code}】") and issue.message_en.startswith(f"[{code}] ")
         assert "{" not in issue.message_zh and "{" not in issue.message_en
+
+import test_reader_codes  # noqa: E402,F401  (issue-7 reader codes register their tests through covers)

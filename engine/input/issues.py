@@ -157,13 +157,34 @@ CODES: dict[str, CodeInfo] = {
         "{sheet_loc_en} row {row}: header \"{value}\" in column {letter} is read as \"{column}\" ({column_en})."),
     "TOO_MANY_ROWS": _c(
         "error", "行数超过上限", "too many rows",
-        "{loc}有 {value} 行，超过上限 {expected} 行。",
-        "{loc_en} has {value} rows, more than the limit of {expected_en}.", fatal=True),
+        "{loc}有 {value} 行（直到最远的单元格 {cell}），超过上限 {expected} 行：如果这是误填的单元格，"
+        "请删除它（或删除其所在的行）后重新保存。",
+        "{loc_en} has {value} rows (down to the farthest cell {cell}), more than the limit of {expected_en}: "
+        "if that cell is a stray, delete it (or its row) and save again.", fatal=True),
     "TOO_MANY_COLUMNS": _c(
         "error", "列数超过上限", "too many columns",
-        "{loc}的数据延伸到第 {value} 列（{letter}），超过上限 {expected} 列。",
-        "{loc_en} has data up to column {value} ({letter}), more than the limit of {expected_en}.",
+        "{loc}的数据延伸到第 {value} 列（{letter}，最远的单元格 {cell}），超过上限 {expected} 列：如果这是误填的单元格，"
+        "请删除它（或删除其所在的列）后重新保存。",
+        "{loc_en} has data up to column {value} ({letter}, farthest cell {cell}), more than the limit of "
+        "{expected_en} columns: if that cell is a stray, delete it (or its column) and save again.",
         fatal=True),
+    "TOO_MANY_CELLS": _c(
+        "error", "单元格数超过上限", "too many cells",
+        "{loc}写有超过 {expected} 个单元格（已数到 {value} 个时停止读取），超过上限 {expected} 个。",
+        "{loc_en} holds more than {expected_en} cells (reading stopped at {value}), more than the limit of "
+        "{expected_en}.", fatal=True),
+    "STRAY_CELL": _c(
+        "error", "远离数据区域的单元格（使用区域过大）", "a stray cell far from the data (used range too large)",
+        "{loc}的单元格 {value} 远离其他数据：使用区域将达 {rows} 行 × {columns} 列 = {area} 个单元格，"
+        "超过上限 {expected} 个。请在 Excel 中删除该单元格的内容（或整行、整列）后重新保存。",
+        "{loc_en}: cell {value} lies far from the other data: the used range would be {rows} rows × {columns} "
+        "columns = {area} cells, more than the limit of {expected_en}. Delete that cell's content (or its row "
+        "or column) in Excel and save again.", fatal=True),
+    "OUT_OF_MEMORY": _c(
+        "error", "读取时内存不足", "out of memory while reading",
+        "{loc}读取时内存不足，已停止读取：请关闭其他程序后重试，或把工作簿拆分为较小的文件（输入限制见 README“输入限制”）。",
+        "{loc_en}: the machine ran out of memory while reading it; reading stopped. Close other programs and "
+        "try again, or split the workbook (see \"Input limits\" in the README).", fatal=True),
     # --- cells ------------------------------------------------------------
     "FORMULA_WITHOUT_VALUE": _c(
         "error", "公式没有保存计算结果", "formula cell without a cached value",

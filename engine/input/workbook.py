@@ -18,7 +18,6 @@ import bisect
 import contextlib
 import hashlib
 import operator
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,8 @@ import pandas as pd
 import python_calamine
 
 from engine.input.checks import check_across, skipped_indices
-from engine.input.grid import Grid, is_blank, load_grid, row_blank
+from engine.input import limits
+from engine.input.grid import Grid, Package, is_blank, load_grid, measure_package, row_blank
 from engine.input.headers import SHEET_KEYS, map_header, match_header, match_key
 from engine.input.issue_table import format_issues, sort_issues, write_issues_xlsx
 from engine.input.issues import CODES, InputError, InputIssue, make_issue, shorten
@@ -35,7 +35,9 @@ from engine.input.normalise import INVALID, Problem, display_value
 from engine.input.sheets import SHEETS, ColumnSpec, Kind, SheetSpec
 from engine.input.validate import SheetData, normalise_sheet
 from engine.input.xlsx_cells import column_letter, special_detail
-from engine.input.xlsx_zip import HAS_VALUE, ZIP_ERRORS, BookXml, Fatal, book_xml, open_calamine, open_zip, read_bytes, stream_has
+from engine.input.xlsx_zip import (
+    HAS_VALUE, ZIP_ERRORS, Fatal, TooLarge, book_xml, open_calamine, open_zip, read_bytes, stream_has,
+)
 
 GUIDE_SHEET = "说明"               # the guide sheet `scorecard template` writes first
 
@@ -227,14 +229,14 @@ def _match_sheets(book: python_calamine.CalamineWorkbook
     return matched, extras, issues
 
 
-def _has_content(archive: zipfile.ZipFile, xml: BookXml, name: str) -> bool:
-    member = xml.paths.get(name)
-    if member is None or member not in archive.namelist():
+def _has_content(package: Package, name: str) -> bool:
+    member = package.xml.paths.get(name)
+    if member is None or member not in package.archive.NameToInfo:
         return False
     try:
-        return stream_has(archive, member, HAS_VALUE)
-    except ZIP_ERRORS:
-        return False
+        return stream_has(package.data, package.archive, member, HAS_VALUE)
+    except (TooLarge, *ZIP_ERRORS):
+        return True     # too big or damaged to tell: it is not "empty"
 
 
 def _hidden_note(name: str, visible: Any) -> InputIssue | None:
@@ -250,32 +252,36 @@ _FAMILY_ZH = {"roster": "干部名册", "card": "廉政监督卡", "elimination"
               "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化"}
 
 
-def read_workbook(path: str | Path, *, lenient: bool = False, max_rows: int = 1_000_000,
-                  max_columns: int = 200) -> Workbook:
+def read_workbook(path: str | Path, *, lenient: bool = False, max_rows: int = limits.MAX_ROWS,
+                  max_columns: int = limits.MAX_COLUMNS) -> Workbook:
     """Strict (default): if any issue has severity 'error' raise InputError(all_issues) AFTER
-    collecting every problem in every sheet. Lenient: drop bad rows, keep going, record them."""
+    collecting every problem in every sheet. Lenient: drop bad rows, keep going, record them.
+    Limits (engine.input.limits) are checked before the bytes they guard are inflated."""
     path = Path(path)
     try:
         return _read(path, lenient=lenient, max_rows=max_rows, max_columns=max_columns)
     except Fatal as fatal:
         raise InputError([fatal.issue]) from None
+    except MemoryError:
+        # The limits keep every accepted file far below the machine's memory; if an allocation
+        # still fails (a small machine, a ulimit), say so instead of crashing.
+        raise InputError([make_issue("OUT_OF_MEMORY", file=path.name, value=path.name)]) from None
 
 
 def _read(path: Path, *, lenient: bool, max_rows: int, max_columns: int) -> Workbook:
     file = path.name
     data = read_bytes(path)
     with contextlib.closing(open_zip(data, file)) as archive:
-        xml = book_xml(archive, file)
+        package = measure_package(data, archive, book_xml(data, archive, file), file)
         with contextlib.closing(open_calamine(data, file)) as book:
-            return _read_open(path, data, archive, xml, book, lenient=lenient, max_rows=max_rows,
+            return _read_open(path, package, book, lenient=lenient, max_rows=max_rows,
                               max_columns=max_columns)
 
 
-def _read_open(path: Path, data: bytes, archive: zipfile.ZipFile, xml: BookXml,
-               book: python_calamine.CalamineWorkbook, *, lenient: bool, max_rows: int,
-               max_columns: int) -> Workbook:
-    file = path.name
-    fingerprint = hashlib.sha256(data).hexdigest()
+def _read_open(path: Path, package: Package, book: python_calamine.CalamineWorkbook, *, lenient: bool,
+               max_rows: int, max_columns: int) -> Workbook:
+    xml = package.xml
+    fingerprint = hashlib.sha256(package.data).hexdigest()
     matched, extra_sheets, issues = _match_sheets(book)
     order = _sheet_order(matched, extra_sheets)
     results: dict[str, SheetResult] = {}
@@ -290,13 +296,13 @@ def _read_open(path: Path, data: bytes, archive: zipfile.ZipFile, xml: BookXml,
         if note:
             issues.append(note)
         try:
-            grid = load_grid(book, name, archive, xml, file, max_rows, max_columns)
+            grid = load_grid(book, name, package, max_rows, max_columns)
         except Fatal as exc:
             fatal.append(exc.issue)   # keep reading the other sheets: report everything at once
             continue
         results[spec.en] = _read_sheet(grid, spec, name, xml.full_calc_on_load)
     if not fatal:
-        fatal += _emptiness(archive, xml, matched, extra_sheets, results, file)
+        fatal += _emptiness(package, matched, extra_sheets, results)
     sheets = {en: r.data for en, r in results.items()}
     if not fatal:
         check_across(sheets, lenient=lenient)
@@ -308,12 +314,13 @@ def _read_open(path: Path, data: bytes, archive: zipfile.ZipFile, xml: BookXml,
     return _assemble(path, fingerprint, matched, extra_sheets, results, issues)
 
 
-def _emptiness(archive: zipfile.ZipFile, xml: BookXml, matched: dict[str, tuple[str, Any]],
-               extra_sheets: list[str], results: dict[str, SheetResult], file: str) -> list[InputIssue]:
+def _emptiness(package: Package, matched: dict[str, tuple[str, Any]], extra_sheets: list[str],
+               results: dict[str, SheetResult]) -> list[InputIssue]:
+    file = package.file
     contract_content = any(_has_header(r) for r in results.values())
     if contract_content:
         return []
-    extra_content = [n for n in extra_sheets if _has_content(archive, xml, n)]
+    extra_content = [n for n in extra_sheets if _has_content(package, n)]
     expected = "、".join(s.zh for s in SHEETS)
     expected_en = ", ".join(f"{s.zh} ({s.en})" for s in SHEETS)
     if not matched and extra_content:

@@ -1,15 +1,13 @@
 """Cells calamine shows as empty but that are not: formulas without a cached value, Excel errors.
 
-Read straight from the sheet XML inside the zip; a cheap streaming pre-scan skips
-the work for sheets without formulas.
+Read straight from the sheet XML, block by block, as `sheet_scan` streams it; a
+cheap substring test skips the work for blocks without formulas.
 """
 from __future__ import annotations
 
+import bisect
 import re
-import zipfile
 from dataclasses import dataclass
-
-from engine.input.xlsx_zip import stream_any
 
 _PREFILTER = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
 _CELL_TAG = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)c[\s>/]")
@@ -47,37 +45,41 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _maybe_special(chunk: bytes) -> bool:
+def maybe_special(block: bytes) -> bool:
     """Cheap substring test (memchr speed) before the exact regex: most sheets have no formulas."""
-    return b"<f" in chunk or b":f" in chunk or b'"e"' in chunk or b"'e'" in chunk
+    return b"<f" in block or b":f" in block or b'"e"' in block or b"'e'" in block
 
 
-def _stream_maybe_special(archive: zipfile.ZipFile, member: str) -> bool:
-    return stream_any(archive, member, _maybe_special)
+def specials_in(block: bytes, full_calc: bool) -> dict[tuple[int, int], Special]:
+    """(row0, col0) -> special, for formula cells without a trustworthy cached value and error cells.
 
-
-def scan_specials(archive: zipfile.ZipFile, member: str, full_calc: bool) -> dict[tuple[int, int], Special]:
-    """(row0, col0) -> special, for formula cells without a trustworthy cached value and error cells."""
-    if not _stream_maybe_special(archive, member):
-        return {}
-    xml = archive.read(member)
+    Linear in the block: each marker (<f> or t="e") belongs to the last cell tag before it,
+    and a cell is only ever searched up to the next cell tag, so unclosed cells cannot make
+    one search run to the end of the sheet for every cell."""
+    starts: list[int] = []
+    prefixes: list[bytes] = []
+    for tag in _CELL_TAG.finditer(block):
+        starts.append(tag.start())
+        prefixes.append(tag.group(1))
     found: dict[tuple[int, int], Special] = {}
-    for match in _PREFILTER.finditer(xml):
-        # Either an <f> tag, whose cell is the tag just before it (f is a cell's first
-        # child), or a t="e" attribute inside the cell's own start tag.
-        start = xml.rfind(b"<", 0, match.start())
-        tag = _CELL_TAG.match(xml, start) if start >= 0 else None
-        if tag is None:
-            continue                             # t="e" on another element, or <f> outside a cell
-        cell = _parse_cell(xml, start, tag.group(1), full_calc)
+    done = -1
+    for match in _PREFILTER.finditer(block):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index < 0 or index == done:
+            continue                             # before the first cell, or that cell is parsed already
+        done = index
+        bound = starts[index + 1] if index + 1 < len(starts) else len(block)
+        cell = _parse_cell(block, starts[index], bound, prefixes[index], full_calc)
         if cell is not None:
-            position, special = cell
-            found.setdefault(position, special)
+            found.setdefault(*cell)
     return found
 
 
-def _parse_cell(xml: bytes, start: int, prefix: bytes, full_calc: bool) -> tuple[tuple[int, int], Special] | None:
-    head_end = xml.find(b">", start)
+def _parse_cell(xml: bytes, start: int, bound: int, prefix: bytes,
+                full_calc: bool) -> tuple[tuple[int, int], Special] | None:
+    head_end = xml.find(b">", start, bound)
+    if head_end < 0:
+        return None
     head = xml[start:head_end]
     ref = _REF.search(head)
     if ref is None:
@@ -87,10 +89,12 @@ def _parse_cell(xml: bytes, start: int, prefix: bytes, full_calc: bool) -> tuple
     cell_type = kind.group(1) if kind else b"n"
     if xml[head_end - 1] == 0x2F:                # <c .../> has no children
         return None
-    end = xml.find(b"</" + prefix + b"c>", head_end)
-    body = xml[head_end + 1:end if end >= 0 else len(xml)]
-    formula = re.search(rb"<" + re.escape(prefix) + rb"f\b[^>]*?(?:/>|>(.*?)</" + re.escape(prefix) + rb"f>)", body, re.S)
-    value = re.search(rb"<" + re.escape(prefix) + rb"v\b[^>]*?(?:/>|>(.*?)</" + re.escape(prefix) + rb"v>)", body, re.S)
+    end = xml.find(b"</" + prefix + b"c>", head_end, bound)
+    body = xml[head_end + 1:end if end >= 0 else bound]
+    formula = re.search(rb"<" + re.escape(prefix) + rb"f\b[^>]*?(?:/>|>(.*?)</" + re.escape(prefix) + rb"f>)",
+                        body, re.DOTALL)
+    value = re.search(rb"<" + re.escape(prefix) + rb"v\b[^>]*?(?:/>|>(.*?)</" + re.escape(prefix) + rb"v>)",
+                      body, re.DOTALL)
     value_text = value.group(1) if value and value.group(1) else b""
     if cell_type == b"e" and value_text:
         return position, Special("CELL_ERROR", _unescape(value_text))
@@ -103,7 +107,6 @@ def _parse_cell(xml: bytes, start: int, prefix: bytes, full_calc: bool) -> tuple
     if no_value or full_calc:
         return position, Special("FORMULA_WITHOUT_VALUE", shown)
     return None
-
 
 
 def special_detail(special: Special, full_calc: bool) -> dict[str, object]:

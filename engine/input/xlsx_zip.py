@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
 
+from engine.input import limits
 from engine.input.issues import InputIssue, make_issue
 
-MAX_FILE_BYTES = 1 << 30          # 1 GiB: larger inputs are not an annual scorecard
-MAX_SHEET_XML_BYTES = 2 << 30     # zip-bomb guard before calamine inflates a sheet
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES     # module attribute: tests lower it
 
 
 class Fatal(Exception):
@@ -213,6 +214,8 @@ class BookXml:
 
     paths: dict[str, str]       # sheet name -> zip member path
     full_calc_on_load: bool     # the writer asked Excel to recompute: cached values untrusted
+    shared_strings: str = "xl/sharedStrings.xml"   # member paths, from the relationships
+    styles: str = "xl/styles.xml"
 
 
 def _local(tag: str) -> str:
@@ -226,19 +229,24 @@ def _attr(element: ET.Element, local: str) -> str | None:
     return None
 
 
-def book_xml(archive: zipfile.ZipFile, file: str) -> BookXml:
+def book_xml(data: bytes, archive: zipfile.ZipFile, file: str) -> BookXml:
     try:
-        root = ET.fromstring(archive.read("xl/workbook.xml"))
+        root = ET.fromstring(read_part(data, archive, "xl/workbook.xml", limits.MAX_XML_PART_BYTES))
         rels_name = "xl/_rels/workbook.xml.rels"
-        rels = ET.fromstring(archive.read(rels_name)) if rels_name in archive.namelist() else None
+        rels = (ET.fromstring(read_part(data, archive, rels_name, limits.MAX_XML_PART_BYTES))
+                if rels_name in archive.NameToInfo else None)
+    except TooLarge as exc:
+        raise exc.fatal(file) from None
     except (ET.ParseError, *ZIP_ERRORS):
         raise corrupt(file, "xl/workbook.xml") from None
     targets: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for rel in rels.iter() if rels is not None else ():
         if _local(rel.tag) == "Relationship" and rel.get("Id") and rel.get("Target"):
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             targets[rel.get("Id", "")] = path
+            kinds[rel.get("Type", "").rsplit("/", 1)[-1]] = path
     paths: dict[str, str] = {}
     full_calc = False
     for element in root.iter():
@@ -249,28 +257,94 @@ def book_xml(archive: zipfile.ZipFile, file: str) -> BookXml:
                 paths[element.get("name", "")] = targets[rid]
         elif name == "calcPr":
             full_calc = element.get("fullCalcOnLoad") in ("1", "true")
-    return BookXml(paths, full_calc)
+    return BookXml(paths, full_calc, kinds.get("sharedStrings", "xl/sharedStrings.xml"),
+                   kinds.get("styles", "xl/styles.xml"))
 
 
+# --------------------------------------------------------------------------
+# Inflating a member ourselves: bounded by what it holds, not what the zip says
+# --------------------------------------------------------------------------
 
 HAS_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:v|is)[\s>]")
 CHUNK = 8 << 20
+_INPUT_PIECE = 1 << 20
 
 
-def stream_any(archive: zipfile.ZipFile, member: str, found: Callable[[bytes], bool]) -> bool:
-    """Test a zip member chunk by chunk without holding it whole (big sheets rarely match);
-    each test sees the previous chunk's last 256 bytes too, so a match across a boundary counts."""
+class TooLarge(Exception):
+    """A member inflated past its limit (raised as soon as it does: nothing beyond is inflated)."""
+
+    def __init__(self, member: str, limit: int, sheet: str | None = None):
+        super().__init__(member)
+        self.member, self.limit, self.sheet = member, limit, sheet
+
+    def fatal(self, file: str) -> Fatal:
+        mb = self.limit >> 20
+        where = f"工作表“{self.sheet}”的 XML（{self.member}）" if self.sheet else f"文件内的“{self.member}”"
+        where_en = f"the XML of sheet \"{self.sheet}\" ({self.member})" if self.sheet else f"member \"{self.member}\""
+        return Fatal(make_issue(
+            "FILE_TOO_LARGE", sheet=self.sheet, file=file, value=self.member,
+            detail=f"{where}解压后超过上限 {self.limit} 字节（{mb} MB），已停止读取",
+            detail_en=f"{where_en} inflates to more than the limit of {self.limit} bytes ({mb} MB); reading stopped",
+            expected=f"解压后不超过 {self.limit} 字节", expected_en=f"at most {self.limit} bytes inflated"))
+
+
+def inflate(data: bytes, archive: zipfile.ZipFile, member: str, limit: int,
+            sheet: str | None = None) -> Iterator[bytes]:
+    """The member's bytes in chunks of at most CHUNK, inflated here while counting.
+
+    The sizes a zip declares can lie (and decompressors that trust them can be
+    made to inflate gigabytes), so the raw deflate stream is inflated with a
+    bounded output size per step, the total is counted, and TooLarge is raised
+    the moment it passes `limit`. The CRC is checked at the end."""
+    info = archive.getinfo(member)
+    offset = info.header_offset
+    head = data[offset:offset + 30]
+    if len(head) < 30 or head[:4] != b"PK\x03\x04" or info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"bad local header for {member}")
+    name_len, extra_len = struct.unpack("<HH", head[26:30])
+    start = offset + 30 + name_len + extra_len
+    raw = memoryview(data)[start:start + info.compress_size]
+    total, crc = 0, 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(raw) > limit:
+            raise TooLarge(member, limit, sheet)
+        for at in range(0, len(raw), CHUNK):
+            out = bytes(raw[at:at + CHUNK])
+            crc = zlib.crc32(out, crc)
+            yield out
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        for at in range(0, len(raw), _INPUT_PIECE):
+            piece = raw[at:at + _INPUT_PIECE]
+            while piece and not inflater.eof:
+                out = inflater.decompress(piece, CHUNK)
+                piece = inflater.unconsumed_tail
+                total += len(out)
+                if total > limit:
+                    raise TooLarge(member, limit, sheet)
+                if out:
+                    crc = zlib.crc32(out, crc)
+                    yield out
+            if inflater.eof:
+                break
+    else:
+        raise NotImplementedError(f"compression method {info.compress_type}")
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"bad CRC for {member}")
+
+
+def read_part(data: bytes, archive: zipfile.ZipFile, member: str, limit: int) -> bytes:
+    """A small XML part whole, within `limit`."""
+    return b"".join(inflate(data, archive, member, limit))
+
+
+def stream_has(data: bytes, archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes],
+               limit: int = limits.MAX_SHEET_XML_BYTES) -> bool:
+    """Search a member chunk by chunk (big sheets rarely match); each search sees the previous
+    chunk's last 256 bytes too, so a match across a boundary counts."""
     tail = b""
-    with archive.open(member) as handle:
-        while True:
-            chunk = handle.read(CHUNK)
-            if not chunk:
-                return False
-            if found(tail + chunk):
-                return True
-            tail = chunk[-256:]
-
-
-def stream_has(archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes]) -> bool:
-    return stream_any(archive, member, lambda data: pattern.search(data) is not None)
-
+    for chunk in inflate(data, archive, member, limit):
+        if pattern.search(tail + chunk):
+            return True
+        tail = chunk[-256:]
+    return False
