@@ -19,6 +19,7 @@ from engine.cli import analysis, commands, lint, verify  # noqa: F401  (each mod
 from engine.cli import web  # noqa: F401  (scorecard serve, scorecard users)
 from engine.cli.common import (EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_RULES, EXIT_TERMINATED,
                                EXIT_USAGE, OutputError, Terminated, _echo_err, cli)
+from engine.cli.terminal import escaped_terminal
 from engine.evaluation.scoring import YearNotInWorkbook
 from engine.input.issues import InputError
 from engine.rules.load import RuleFileError
@@ -31,7 +32,7 @@ INTERRUPTED_MSG = "已中断，未写入任何结果（临时文件已清理）�
 
 
 def main(argv: list[str] | None = None) -> int:
-    with _sigterm_unwinds():
+    with escaped_terminal(), _sigterm_unwinds():   # cell text never reaches the terminal raw (ESC, BEL, ...)
         try:
             return _main(argv)
         except Terminated:

@@ -105,12 +105,11 @@ def write_issues_xlsx(issues: list[InputIssue], path: Path) -> None:
     # part of a second to import). save_workbook_stable fixes the timestamps, so
     # the same issues give the same bytes.
     from openpyxl import Workbook as XlsxWorkbook  # noqa: PLC0415
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
 
     from engine.xlsxio import save_workbook_stable  # noqa: PLC0415
 
     def text(value: str | None) -> str:
-        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value or ""))
+        return safe_cell(value or "")
 
     path = Path(path)
     book = XlsxWorkbook(write_only=True)
