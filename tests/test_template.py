@@ -6,6 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from engine.input.review_form import REVIEW_SHEET
 from engine.input.sheets import SHEETS, Kind
 from engine.xlsxio import display_width
 from engine.input.template import GUIDE_HEADERS, GUIDE_SHEET, LAST_DATA_ROW, write_template
@@ -24,7 +25,8 @@ def _validations(ws) -> dict[str, tuple[str, str]]:
 
 
 def test_sheet_order(book) -> None:
-    assert book.sheetnames == [GUIDE_SHEET] + [s.zh for s in SHEETS]
+    assert book.sheetnames == [GUIDE_SHEET] + [s.zh for s in SHEETS] + [REVIEW_SHEET]
+    assert [c.value for c in book[REVIEW_SHEET][1]] == ["年度", "干部编号", "代码", "结论", "理由", "复核人", "日期"]
 
 
 def test_headers_bold_frozen_and_sized(book) -> None:

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import click
 
-from engine.cli import analysis, commands, lint, verify  # noqa: F401  (each module registers its commands)
+from engine.cli import analysis, commands, lint, store, verify  # noqa: F401  (each module registers its commands)
 from engine.cli import web  # noqa: F401  (scorecard serve, scorecard users)
 from engine.cli.common import (EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_RULES, EXIT_TERMINATED,
                                EXIT_USAGE, OutputError, Terminated, _echo_err, cli)
@@ -61,7 +61,7 @@ def _sigterm_unwinds() -> Iterator[None]:
 def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
-        return code if isinstance(code, int) else EXIT_OK  # a command's click Exit(code) comes back here
+from engine.cli import commands, lint, store  # noqa: F401  (each module registers its commands)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -13,6 +13,7 @@ from engine.cli.common import (_echo_err, _parse_set, _scorecard_options, _write
 from engine.cli.progress import progress
 from engine.cli.report_charts import report_charts_or_fail, write_chart_files
 from engine.cli.years import resolve_years, year_option
+from engine.cli.store import run_from_store, store_option
 from engine.input.issues import InputError
 from engine.rules.load import load_scorecard
 
@@ -22,7 +23,7 @@ LANG_HELP = "提示信息与汇总行的语言 / language of messages and of the
 
 
 @cli.command()
-@click.argument("workbook", type=WORKBOOK_ARG)
+@click.argument("workbook", required=False, type=WORKBOOK_ARG)
 @year_option
 @_scorecard_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -41,11 +42,16 @@ LANG_HELP = "提示信息与汇总行的语言 / language of messages and of the
                    "(batch use)")
 @click.option("--no-charts", is_flag=True, help="报告不带图表，也不在旁边写 PNG / no charts in the report and no "
                                                 "PNG files beside it")
-def run(workbook: Path, years: tuple[Any, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
+@store_option
+def run(workbook: Path | None, years: tuple[Any, ...], card: Path | None, scenario: Path | None, set_: tuple[str, ...],
         out: Path | None, json_path: Path | None, lenient: bool, lang: str, backend: str, cross_check: bool,
-        json_only: bool, no_charts: bool) -> None:
+        json_only: bool, no_charts: bool, store_opt: str | None) -> None:
     """计分：在工作簿旁写出 Excel 报告和 JSON 结果（文件名含年度与情景）。/ Score WORKBOOK and write the Excel
     report and JSON results next to it (names carry the year(s) and scenario)."""
+    if store_opt is not None or workbook is None:   # the history store (engine/cli/store.py)
+        scorecard = load_scorecard(card, scenario=scenario, overrides=_parse_set(set_))
+        wanted = tuple(int(y) for y in years if str(y).isdigit())
+        return run_from_store(store_opt, workbook, wanted, scorecard, out, json_path, lenient, lang)
     from engine.output.report import write_report
     from engine.evaluation.scoring import write_json
     from engine.input.workbook import format_issues, read_workbook

@@ -117,6 +117,9 @@ class RunResult(_Model):
     input_issues: list[InputIssue]
     extra_sheets: list[str] = []
     unmatched: dict[str, list[dict[str, Any]]] = {}   # e.g. portfolio items no category matched
+    # Runs from the history store (engine/store): the chain head the run was made from and the stored
+    # versions used. Absent (not null) from the JSON of a run on a workbook alone.
+    store: dict[str, Any] | None = None
     results: list[LeaderResult]
     # The scorecard and the evaluated records behind this result (set by scoring.score, never
     # serialised): explanations render conditions and nearest misses from them.

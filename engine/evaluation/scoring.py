@@ -438,7 +438,8 @@ def json_chunks(result: RunResult) -> Iterator[str]:
     """The results JSON in pieces, each encoded by json's C encoder (compact separators;
     `indent` would force the pure-Python encoder). One leader-year at a time, so writing
     never holds the whole document: peak memory does not grow with the JSON."""
-    head = json.dumps(result.model_dump(mode="json", exclude={"results"}), ensure_ascii=False,
+    skip = {"results"} if result.store is not None else {"results", "store"}   # no store block: no key
+    head = json.dumps(result.model_dump(mode="json", exclude=skip), ensure_ascii=False,
                       separators=(",", ":"))
     yield head[:-1] + ',"results":['   # `results` is the model's last field
     for i, item in enumerate(result.results):

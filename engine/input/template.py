@@ -29,6 +29,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from engine.input.review_form import write_review_sheet
 from engine.input.sheets import GRADES, SHEETS, ColumnSpec, Kind, SheetSpec
 from engine.xlsxio import HEADER_FILL, HEADER_FONT, display_width, save_workbook_stable, table_sheet
 
@@ -94,6 +95,8 @@ NOTES_ZH: tuple[str, ...] = (
     "6. 请勿在单元格中填写公式；日期请填写日期格式或 2025-03-15 这样的文本。",
     "7. “示例”列只是说明，请在各工作表第 2 行起填写真实数据；本“说明”工作表不参与计算，可以保留或删除。",
     "8. 单位、干部编号的下拉列表取自“干部名册”工作表，请先填写干部名册。",
+    "9. “复核意见”工作表供复核人员填写（年度、干部编号、代码、结论 确认/撤销、理由、复核人、日期），"
+    "用 scorecard review 导入存储库；它不参与计分。",
 )
 
 _SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -314,6 +317,7 @@ def build_template(scorecard: Any | None = None) -> Workbook:
     for spec in SHEETS:
         _write_data_sheet(wb, spec, bool(catalogue))
     _roster_lists(wb)
+    write_review_sheet(wb)   # filled in by the reviewers (复核), read by `scorecard review --file`
     return wb
 
 

@@ -32,6 +32,7 @@ from engine.input.headers import SHEET_KEYS, map_header, match_header, match_key
 from engine.input.issue_table import format_issues, sort_issues, write_issues_xlsx
 from engine.input.issues import CODES, InputError, InputIssue, make_issue, shorten
 from engine.input.normalise import INVALID, Problem, display_value
+from engine.input.review_form import REVIEW_SHEET
 from engine.input.sheets import SHEETS, ColumnSpec, Kind, SheetSpec
 from engine.input.validate import SheetData, normalise_sheet
 from engine.input.xlsx_cells import column_letter, special_detail
@@ -212,8 +213,8 @@ def _match_sheets(book: python_calamine.CalamineWorkbook
     issues: list[InputIssue] = []
     for meta in book.sheets_metadata:
         spec = SHEET_KEYS.get(match_key(meta.name))
-        if spec is None and match_key(meta.name) == match_key(GUIDE_SHEET):
-            continue  # the template's own 说明 sheet: expected, not an extra
+        if spec is None and match_key(meta.name) in (match_key(GUIDE_SHEET), match_key(REVIEW_SHEET)):
+            continue  # the template's own 说明 and 复核意见 sheets: expected, not extras
         if spec is None or meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             extras.append(meta.name)
             hint = next((s for s in SHEETS if s.zh in meta.name), None)

@@ -334,7 +334,8 @@ def _printable(wb: Workbook, result: RunResult) -> None:
 _LAID_OUT = {"汇总", "结果明细", "触发依据"}   # sheets that set their own widths and row heights
 
 
-def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
+def build_report(result: RunResult, trace: Trace | None = None, review: Any = None) -> Workbook:
+    """review: the 复核 decisions beside this result (engine.store.review.ReviewView), runs from the store."""
     wb = Workbook()
     wb.remove(wb.active)
     _write_summary(wb, result)
@@ -348,14 +349,17 @@ def build_report(result: RunResult, trace: Trace | None = None) -> Workbook:
     unmatched = result.unmatched.get("portfolio")
     if unmatched:
         _write_unmatched(wb, unmatched)
+    if result.store is not None or review is not None:
+        from engine.output.review_sheet import add_store_and_review
+        add_store_and_review(wb, result, review)
     _printable(wb, result)
     return wb
 
 
-def write_report(result: RunResult, path: Path, charts: Sequence[Any] = ()) -> None:
+def write_report(result: RunResult, path: Path, charts: Sequence[Any] = (), review: Any = None) -> None:
     """Write the Chinese Excel report for `result` to exactly `path`; `charts` (engine.output.charts,
     drawn by the caller) go on their own 图表 sheet."""
-    wb = build_report(result)
+    wb = build_report(result, review=review)
     if charts:
         from engine.output.charts import add_charts
 
