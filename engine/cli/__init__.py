@@ -61,7 +61,7 @@ def _sigterm_unwinds() -> Iterator[None]:
 def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="scorecard", standalone_mode=False)
-from engine.cli import commands, lint, store  # noqa: F401  (each module registers its commands)
+        return code if isinstance(code, int) else EXIT_OK  # a command's click Exit(code) comes back here
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
