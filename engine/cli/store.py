@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import click
 
@@ -17,11 +17,6 @@ BY_HELP = "操作人（默认为当前系统用户）/ who did it (default: the 
 MAX_DIFF_LINES = 200
 
 store_option = click.option("--store", "store_opt", metavar="PATH|URL", default=None, help=STORE_HELP)
-
-# issue 8 (`scorecard verify RESULTS.json WORKBOOK`) plugs its check in here; `verify` without a
-# results file and with --store (or a default store) walks the store's hash chain.
-RESULTS_VERIFY: Optional[Callable[[Path, Optional[Path]], None]] = None
-
 
 def store_errors(func: Callable) -> Callable:
     """A store the user can fix (path, URL, conflict) is a usage error (exit 2), never a trace."""
@@ -161,19 +156,15 @@ def runs(store_opt: str | None) -> None:
                    f"报告 {b['outputs'].get('report')} JSON {b['outputs'].get('json')}")
 
 
-# ------------------------------------------------------------------ verify
-@cli.command()
-@click.argument("results", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("workbook", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@store_option
+# ------------------------------------------------------------------ verify --store
+def verify_store_command(store_opt: str | None) -> None:
+    """`scorecard verify --store S` (the command lives in engine/cli/verify.py): walk the chain, recompute
+    every stored version's hash, name the first entry that no longer matches (exit 1)."""
+    _verify_store_command(store_opt)
+
+
 @store_errors
-def verify(results: Path | None, workbook: Path | None, store_opt: str | None) -> None:
-    """--store：校验存储库的哈希链与各版本数据 / walk the store's hash chain and recompute version hashes."""
-    if results is not None:
-        if RESULTS_VERIFY is None:
-            raise click.UsageError("verifying a results file is not available in this version; use --store")
-        RESULTS_VERIFY(results, workbook)
-        return
+def _verify_store_command(store_opt: str | None) -> None:
     from engine.store.verify import verify_store
 
     store = _open(store_opt, create=False)
