@@ -289,5 +289,6 @@ def _run_from_store(store_opt: str | None, workbook: Path | None, years: tuple[i
     used = "、".join(f"{v['year'] if v['year'] is not None else '不分年度'}"
                     + (f" 第{v['version']}版" if v["version"] else f"（{v['source']}）") for v in info["versions_used"])
     fired = sum(len(r.consequences) for r in result.results)
-    click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果；所用数据版本：{used}；"
+    notes = sum(1 for i in result.input_issues if i.severity == "note")
+    click.echo(f"{len(result.results)} 名干部·年度，{fired} 项后果，{notes} 条数据提示；所用数据版本：{used}；"
                f"链头 {info['chain_head'][:16]}…；运行记录 #{seq}；报告 {out}；JSON {json_path}")
