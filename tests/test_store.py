@@ -334,3 +334,13 @@ def test_store_path_from_the_environment(capsys, books, tmp_path, monkeypatch):
     assert code == 0 and "已导入 other.db" in out
     code, _, err = cli(capsys, "history", "--store", tmp_path / "missing.db")
     assert code == 2 and "没有找到存储库" in err
+
+
+def test_review_a_workbook_scored_with_the_earlier_years_from_the_store(capsys, books, store, whole_result, tmp_path):
+    """The 2025 workbook is reviewed before it is imported: its consequences need 2023–2024 from the store."""
+    import_years(capsys, books, store, (2023, 2024))
+    lid, code_ = next((r["leader_id"], c["code"]) for r in whole_result["results"] for c in r["consequences"]
+                      if c["code"] == "DEMOTE_REMOVE_OR_RESIGN" and c["clauses"] == ["three_years"])
+    path = review_file(tmp_path, [[2025, lid, code_, "确认", "属实", "纪委张三", "2026-03-01"]])
+    code, out, err = cli(capsys, "review", books[2025], "--file", path, "--store", store)
+    assert code == 0 and "已记录 1 条复核意见（确认 1，撤销 0；日志第 3 条）" in out and "REVIEW_NOT_FIRED" not in err
