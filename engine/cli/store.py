@@ -65,7 +65,8 @@ def _dataset_label(name: str) -> str:
 @click.option("--replace", is_flag=True, help="确认用新版本替换已存储的年度（旧版本保留）/ confirm a new version")
 @click.option("--by", "by", default=None, help=BY_HELP)
 @store_option
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
+              help="问题清单的语言 / language of problem messages")
 @store_errors
 def import_(workbook: Path, years: tuple[int, ...], note: str, replace: bool, by: str | None,
             store_opt: str | None, lang: str) -> None:
@@ -184,10 +185,10 @@ def _verify_store_command(store_opt: str | None) -> None:
 @click.argument("target")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="复核意见.xlsx（“复核意见”工作表）/ the decisions workbook")
-@click.option("--year", type=int, default=None)
+@click.option("--year", type=int, default=None, help="考核年度 / assessment year")
 @click.option("--leader", default=None, help="干部编号 / leader id")
 @click.option("--code", default=None, help="后果代码 / consequence code")
-@click.option("--decision", type=click.Choice(["确认", "撤销"]), default=None)
+@click.option("--decision", type=click.Choice(["确认", "撤销"]), default=None, help="结论：确认 或 撤销 / decision")
 @click.option("--reason", default=None, help="理由（必填）/ reason (required)")
 @click.option("--reviewer", default=None, help="复核人（必填）/ reviewer (required)")
 @click.option("--date", default=None, help="复核日期，默认今天 / date, default today")
