@@ -273,3 +273,29 @@ def test_login_page(browser, tmp_path):
     finally:
         context.close()
         s.stop()
+
+
+def test_review_form_with_a_store(browser, tmp_path):
+    """With a history store: the run page says what was stored; the leader page's 复核 form records a decision."""
+    s = Server(WebConfig(store=f"sqlite:///{tmp_path / 'web.db'}", workdir=tmp_path / "w"))
+    context = browser.new_context(bypass_csp=True, locale="zh-CN")
+    page = context.new_page()
+    try:
+        _upload(page, s)
+        page.wait_for_selector("#count-leader-years", timeout=60_000)
+        assert "运行记录 #" in page.locator("section.stored").inner_text()
+        axe_check(page, "12-run-store")
+        page.get_by_role("link", name="张丽华").click()
+        page.wait_for_selector("div.review")
+        axe_check(page, "13-leader-review")
+        form = page.locator("div.review").first
+        form.get_by_label("撤销").check()
+        form.get_by_label("理由（必填）").fill("扣分事项经核实有误")
+        form.get_by_label("复核人（必填）").fill("王审核")
+        form.get_by_role("button", name="记录复核意见").click()
+        page.wait_for_selector("text=已撤销 — 扣分事项经核实有误")
+        shoot(page, "14-leader-reviewed")
+    finally:
+        context.close()
+        s.stop()
+        s.app.state.store.dispose()

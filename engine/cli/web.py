@@ -42,12 +42,16 @@ def serve(store: str | None, host: str, port: int, users_file: Path | None, logi
         users_file = DEFAULT_USERS
     config = WebConfig(host=host, store=store, users_file=users_file, require_login=login,
                        upload_limit=max_upload_mb * 1024 * 1024)
-    from engine.web.adapters import StoreMissing
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.store.db import StoreError
 
     try:
         app = create_app(config)
-    except (LoginMissing, StoreMissing) as exc:
+    except (LoginMissing, StoreError) as exc:
         raise click.UsageError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise click.UsageError(f"无法打开存储库 / cannot open the store: {getattr(exc, 'orig', exc)}") from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"打开浏览器访问 http://{shown}:{port}/ （按 Ctrl+C 停止）/ open http://{shown}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

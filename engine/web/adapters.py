@@ -63,13 +63,25 @@ def scorecard_for(scenario: str | None, overrides: dict[str, Any] | None = None)
 
 
 def read_and_score(path: Path, *, years: list[int], scenario: str | None,
-                   phase: Callable[[str], None] = lambda _: None) -> tuple[Any, RunResult]:
-    """Read (with the CLI's reader and all its defences) and score; problems → InputProblems."""
+                   phase: Callable[[str], None] = lambda _: None, store: Any = None, by: str = ""
+                   ) -> tuple[Any, RunResult, Any]:
+    """Read (with the CLI's reader and all its defences) and score; problems → InputProblems.
+
+    With a store: as `scorecard run WORKBOOK --store`, after importing what is new (engine/web/stored.py);
+    returns (the workbook scored, the result, what the store recorded)."""
+    stored = None
     try:
         phase("读取并检查工作簿")
         book = read_workbook(path)
-        phase("计分")
-        result = score(book, scorecard_for(scenario), years=years or None)
+        card = scorecard_for(scenario)
+        if store is not None:
+            from engine.web import stored as history
+
+            phase("写入历史库并计分")
+            book, result, stored = history.import_and_score(store, book, card, years, by)
+        else:
+            phase("计分")
+            result = score(book, card, years=years or None)
     except InputError as exc:
         errors = sum(1 for i in exc.issues if i.severity == "error")
         raise InputProblems(exc.issues, f"工作簿有 {errors} 处错误，未计分，未保存。/ "
@@ -78,15 +90,31 @@ def read_and_score(path: Path, *, years: list[int], scenario: str | None,
         raise InputProblems([], str(exc)) from None
     except RuleFileError as exc:
         raise InputProblems([], f"参数或情景有误：{exc} / scenario or parameter problem.") from None
-    return book, result
+    except Exception as exc:
+        if type(exc).__name__ == "StoreError":  # the store's own words: year missing, changed meanwhile ...
+            raise InputProblems([], str(exc)) from None
+        raise
+    return book, result, stored
+
+
+def os_user() -> str:
+    """Who runs the server, for the log when nobody is logged in (as the CLI names its user)."""
+    import getpass
+    import os
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def describe_failure(exc: Exception) -> str:
     return f"内部错误，请联系维护者（{type(exc).__name__}）。/ internal error ({type(exc).__name__})."
 
 
-def report_bytes(result: RunResult) -> bytes:
-    """The CLI's report writer, byte for byte (it saves with fixed timestamps)."""
+def report_bytes(result: RunResult, review: Any = None) -> bytes:
+    """The CLI's report writer, byte for byte (it saves with fixed timestamps); with a store, the
+    复核 decisions in force beside the results, as `run --store` writes them."""
     from engine.output.charts import ChartFontError, report_charts
     from engine.output.report import write_report
 
@@ -96,7 +124,7 @@ def report_bytes(result: RunResult) -> bytes:
         charts = []
     with tempfile.TemporaryDirectory(prefix="scorecard-report-") as folder:
         path = Path(folder) / "report.xlsx"
-        write_report(result, path, charts=charts)
+        write_report(result, path, charts=charts, review=review)
         return path.read_bytes()
 
 
@@ -461,18 +489,7 @@ def charts(result: RunResult) -> list[tuple[str, bytes]]:
 
 
 # ---------------------------------------------------------------- the store (issue 11)
-class StoreMissing(RuntimeError):
-    """`--store` was given but this build has no store yet."""
-
-
 def open_store(where: str) -> Any:
-    try:
-        from engine.store import open_store as _open  # type: ignore[import-not-found]
-    except ImportError as exc:
-        raise StoreMissing("这个版本还没有历史库（--store）。/ this build has no store yet.") from exc
-    return _open(where)
+    from engine.web import stored
 
-
-def record_run(store: Any, run: Any) -> Any:
-    """Store the import and the run (issue 11's API); only reached with a store configured."""
-    raise StoreMissing("这个版本还没有历史库（--store）。/ this build has no store yet.")
+    return stored.open_store(where)

@@ -75,8 +75,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.state.users = users
     app.state.sessions = Sessions()
     app.state.store = store
-    app.state.runs = Runs(workdir, workers=config.workers,
-                          on_done=(lambda run: _record(store, run)) if store else None)
+    app.state.runs = Runs(workdir, workers=config.workers, store=store)
     app.state.templates = _environment()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -118,9 +117,3 @@ def _open_store(where: str | None) -> Any:
     from engine.web import adapters
 
     return adapters.open_store(where)
-
-
-def _record(store: Any, run: Any) -> None:
-    from engine.web import adapters
-
-    run.stored = adapters.record_run(store, run)

@@ -87,6 +87,19 @@ EN: dict[str, str] = {
         "Generated from the rule files: each rule's conditions, parameters and their provenance, source and quote.",
     "规则列表": "Rules", "规则编号": "Rule id", "适用": "Applies to", "全部干部": "all leaders", "结果": "Result",
     "做什么": "What", "为什么": "Why", "条件": "Condition", "来源：": "Source: ",
+    # store and 复核
+    "历史库": "History store", "历史库：": "Store: ", "运行记录": "run", "本次写入：": "Stored now: ",
+    "没有新的数据需要写入。": "Nothing new to store.", "已按确认写入新版本（旧版本保留）。": "Stored as new versions (the old ones stay).",
+    "复核情况（按后果计）：": "Review (per consequence): ", "待复核": "pending", "已确认": "confirmed", "已撤销": "withdrawn",
+    "以下年度已存储、且与本文件不同；本次计分用的是本文件的数据，但未替换历史库中的版本：":
+        "These years are already stored with other data; this run scored the uploaded data but did not replace "
+        "the stored versions:",
+    "与已存储的第": "compared with stored version", "版相比": "", "新增": "added", "删除": "removed", "修改": "changed",
+    "处": "cells", "查看差异": "Show the differences", "确认以本文件为新版本（旧版本保留）": "Store this file as the new version (the old one stays)",
+    "写入历史库并计分": "Storing and scoring",
+    "复核：": "Review: ", "复核人": "reviewer", "日志第": "log entry", "条": "", "复核意见": "Review decision",
+    "确认": "confirm", "撤销": "withdraw", "理由（必填）": "Reason (required)", "复核人（必填）": "Reviewer (required)",
+    "记录复核意见": "Record the decision", "复核意见未记录：": "The decision was not recorded:",
     # login
     "登录": "Sign in", "用户名": "User name", "密码": "Password", "用户名或密码不对。": "Wrong user name or password.",
 }

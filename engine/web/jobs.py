@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from engine.web import adapters
 
@@ -47,15 +47,14 @@ class Run:
 
 
 class Runs:
-    def __init__(self, root: Path, *, workers: int = 2, keep: int = 50,
-                 on_done: Callable[[Run], None] | None = None):
+    def __init__(self, root: Path, *, workers: int = 2, keep: int = 50, store: Any = None):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._runs: dict[str, Run] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scorecard-run")
         self.keep = keep
-        self.on_done = on_done
+        self.store = store
 
     def new(self, filename: str, years: list[int], scenario: str | None, by: str | None = None) -> Run:
         run_id = secrets.token_hex(8)  # unguessable: a run's id is the only key to its results
@@ -79,11 +78,9 @@ class Runs:
             def phase(text: str) -> None:
                 run.phase = text
 
-            run.book, run.result = adapters.read_and_score(run.upload, years=run.years, scenario=run.scenario,
-                                                           phase=phase)
-            if self.on_done:
-                phase("写入历史库")
-                self.on_done(run)
+            run.book, run.result, run.stored = adapters.read_and_score(
+                run.upload, years=run.years, scenario=run.scenario, phase=phase, store=self.store,
+                by=run.by or adapters.os_user())
             run.status = DONE
         except adapters.InputProblems as exc:
             run.issues, run.problem = exc.issues, exc.summary

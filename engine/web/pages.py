@@ -141,7 +141,8 @@ def show_run(request: Request, run_id: str, unit: str = "", unit_type: str = "",
     result = run.result
     return render(request, "run.html", run=run, result=result, summary=adapters.summary(result),
                   rows=adapters.table_rows(result, filters), filters=filters, choices=adapters.choices(result),
-                  charts=adapters.charts_count(run), label=adapters.code_label)
+                  charts=adapters.charts_count(run), label=adapters.code_label, review=_review(request, run),
+                  replaced=request.query_params.get("replaced", ""))
 
 
 @router.get("/runs/{run_id}/status", response_class=HTMLResponse)
@@ -169,7 +170,18 @@ def report(request: Request, run_id: str) -> Response:
     run = get_run(request, run_id)
     if run is None or run.status != DONE:
         return not_found(request)
-    return download(adapters.report_bytes(run.result), adapters.report_name(run.result), XLSX)
+    review = _review(request, run)
+    return download(adapters.report_bytes(run.result, review), adapters.report_name(run.result), XLSX)
+
+
+def _review(request: Request, run: Run) -> Any:
+    """The 复核 decisions in force beside this run (None without a store)."""
+    store = request.app.state.store
+    if store is None or run.stored is None:
+        return None
+    from engine.web import stored
+
+    return stored.review_view(store, run.result)
 
 
 @router.get("/runs/{run_id}/results.json")
@@ -195,6 +207,11 @@ def leader_xlsx(request: Request, run_id: str, leader_id: str) -> Response:
 
 @router.get("/runs/{run_id}/leaders/{leader_id}", response_class=HTMLResponse)
 def leader(request: Request, run_id: str, leader_id: str) -> HTMLResponse:
+    return _leader_page(request, run_id, leader_id)
+
+
+def _leader_page(request: Request, run_id: str, leader_id: str, status: int = 200, problems: list | None = None,
+                 entered: dict | None = None) -> HTMLResponse:
     run = get_run(request, run_id)
     if run is None or run.status != DONE:
         return not_found(request)
@@ -204,9 +221,61 @@ def leader(request: Request, run_id: str, leader_id: str) -> HTMLResponse:
     sections = []
     for r in years:
         blocks, others = adapters.explain_tree(run.result, r)
-        sections.append({"leader": r, "scores": adapters.score_rows(r),
-                         "blocks": list(zip(r.consequences, blocks)), "others": others})
-    return render(request, "leader.html", run=run, leader=years[0], sections=sections)
+        seen: set[str] = set()
+        items = []
+        for cons, block in zip(r.consequences, blocks):
+            items.append((cons, block, cons.code not in seen))  # one 复核 form per code and year
+            seen.add(cons.code)
+        sections.append({"leader": r, "scores": adapters.score_rows(r), "blocks": items, "others": others})
+    return render(request, "leader.html", status, run=run, leader=years[0], sections=sections,
+                  review=_review(request, run), problems=problems or [], entered=entered or {})
+
+
+@router.post("/runs/{run_id}/leaders/{leader_id}/review", response_class=HTMLResponse)
+async def review(request: Request, run_id: str, leader_id: str) -> Response:
+    """One 复核 decision (confirm / withdraw, reason; the reviewer is the login when there is one)."""
+    try:
+        form = await checked_form(request)
+    except _Refused:
+        return refused(request)
+    run = get_run(request, run_id)
+    store = request.app.state.store
+    if run is None or run.status != DONE or store is None or run.stored is None:
+        return not_found(request)
+    from engine.web import stored
+
+    user = request.state.user
+    fields = {k: str(form.get(k, ""))[:2000] for k in ("year", "code", "decision", "reason", "reviewer")}
+    fields["leader_id"] = leader_id
+    reviewer = user or fields["reviewer"].strip()
+    problems = await _in_thread(stored.record_decision, store, run.result, run.stored.run_seq, fields, reviewer,
+                                user or adapters.os_user())
+    if problems:
+        return _leader_page(request, run_id, leader_id, 400, problems, fields)
+    return RedirectResponse(f"/runs/{run.id}/leaders/{quote(leader_id)}#r-{fields['year']}-{fields['code']}",
+                            status_code=303)
+
+
+@router.post("/runs/{run_id}/replace")
+async def replace(request: Request, run_id: str) -> Response:
+    """Store the upload as the new version of the years the clerk ticked (the old versions stay)."""
+    try:
+        form = await checked_form(request)
+    except _Refused:
+        return refused(request)
+    run = get_run(request, run_id)
+    store = request.app.state.store
+    if run is None or run.status != DONE or store is None or run.stored is None:
+        return not_found(request)
+    from engine.web import stored
+
+    wanted = [str(v) for v in form.getlist("dataset")]
+    offered = {c["dataset"] for c in run.stored.conflicts}
+    done = await _in_thread(stored.replace, store, run.stored.upload, [d for d in wanted if d in offered],
+                            request.state.user or adapters.os_user())
+    run.stored.stored += done
+    run.stored.conflicts = [c for c in run.stored.conflicts if c["dataset"] not in wanted]
+    return RedirectResponse(f"/runs/{run.id}?replaced={len(done)}", status_code=303)
 
 
 # ---------------------------------------------------------------- what-if
