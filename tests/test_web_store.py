@@ -61,7 +61,8 @@ def test_upload_imports_scores_and_logs_like_run_store(store_url, tmp_path):
                "--json", str(tmp_path / "r.json"))
     assert done.returncode == 0, done.stderr
     cli_report = load_workbook(tmp_path / "r.xlsx")
-    assert web_report.sheetnames == cli_report.sheetnames
+    # the page's report carries the charts `scorecard run` draws; `run --store` draws none (yet)
+    assert [n for n in web_report.sheetnames if n != "图表"] == cli_report.sheetnames
     for name in ("结果明细", "触发依据", "参数"):
         assert _sheet(web_report, name) == _sheet(cli_report, name)
     app.state.store.dispose()
