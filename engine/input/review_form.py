@@ -3,11 +3,7 @@ and the date. Not an input of the engine: `scorecard review --file` reads it int
 template carries it (with a drop-down for 结论), and the reader does not list it as an unknown sheet."""
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
-from engine.xlsxio import table_sheet
+from typing import Any
 
 REVIEW_SHEET = "复核意见"
 # (header, English alias, help)
@@ -24,7 +20,13 @@ DECISIONS = ("确认", "撤销")
 LAST_ROW = 5000
 
 
-def write_review_sheet(wb: Workbook) -> None:
+def write_review_sheet(wb: Any) -> None:
+    # openpyxl only here: the reader imports this module for REVIEW_SHEET and must stay light
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from engine.xlsxio import table_sheet
+
     ws = table_sheet(wb, REVIEW_SHEET, [zh for zh, _, _ in REVIEW_COLUMNS], [])
     ws.auto_filter.ref = None
     for index, (zh, en, help_zh) in enumerate(REVIEW_COLUMNS, start=1):
