@@ -27,11 +27,16 @@ FIRST = row(2, [2024, "1001", None, "违规公务接待", 2])
 
 def run_cli(path: Path, *args: str) -> tuple[int, float, int, str]:
     """(exit code, seconds, peak RSS in MB, stdout+stderr) of `python -m engine.cli validate path`."""
-    # The cap is set by the child itself after exec: a preexec_fn forces fork() of this (large) pytest
-    # process, and the child's peak RSS then counts the parent's pages it briefly shared.
-    launcher = (f"import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, "
-                f"{ADDRESS_SPACE})); sys.argv = ['scorecard', *sys.argv[1:]]; "
-                "runpy.run_module('engine.cli', run_name='__main__')")
+    # The child caps its own address space and reports its own peak (VmHWM of its memory after exec):
+    # the rusage of a child forked from this large pytest process counts the parent's pages it shared.
+    hwm = path.with_suffix(".hwm")
+    hwm.unlink(missing_ok=True)
+    launcher = (f"import resource, runpy, sys\n"
+                f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))\n"
+                f"sys.argv = ['scorecard', *sys.argv[1:]]\n"
+                f"try:\n    runpy.run_module('engine.cli', run_name='__main__')\n"
+                f"finally:\n    open({str(hwm)!r}, 'w').write(next(l.split()[1] for l in open('/proc/self/status')"
+                f" if l.startswith('VmHWM:')))\n")
     out = path.with_suffix(".out")
     started = time.monotonic()
     with out.open("wb") as sink:
@@ -51,8 +56,9 @@ def run_cli(path: Path, *args: str) -> tuple[int, float, int, str]:
     seconds = time.monotonic() - started
     code = os.waitstatus_to_exitcode(status)
     text = out.read_text(encoding="utf-8", errors="replace")
-    print(f"{path.name}: exit {code}, {seconds:.2f} s, peak RSS {usage.ru_maxrss // 1024} MB")
-    return code, seconds, usage.ru_maxrss // 1024, text
+    peak_kb = int(hwm.read_text()) if hwm.exists() else usage.ru_maxrss   # killed: rusage is all there is
+    print(f"{path.name}: exit {code}, {seconds:.2f} s, peak RSS {peak_kb // 1024} MB")
+    return code, seconds, peak_kb // 1024, text
 
 
 def assert_refused(path: Path, code_name: str, *named: str) -> str:
