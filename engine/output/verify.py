@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from engine.evaluation.results import LeaderResult, RunResult
 from engine.evaluation.scoring import score
@@ -58,33 +58,35 @@ def verify(stored: RunResult, workbook: Path, scorecard: Scorecard) -> Verdict:
 
 
 def _compare_input(stored: RunResult, fresh: RunResult, verdict: Verdict) -> None:
-    if stored.input_fingerprint == fresh.input_fingerprint:
-        verdict.lines.append(f"输入工作簿：一致（sha256 {fresh.input_fingerprint[:12]}…）")
-        return
-    verdict.fingerprints_differ.append("input")
-    verdict.lines.append(f"输入工作簿：不一致（input_fingerprint {stored.input_fingerprint[:12]}… → "
-                         f"{fresh.input_fingerprint[:12]}…）")
-    for sheet in sorted(set(stored.input_sheets) | set(fresh.input_sheets)):
-        before, after = stored.input_sheets.get(sheet), fresh.input_sheets.get(sheet)
-        if before != after:
-            verdict.changed_sheets.append(sheet)
-            state = "新增" if before is None else "已删除" if after is None else "内容已改变"
-            verdict.lines.append(f"  工作表“{SHEET_ZH.get(sheet, sheet)}”{state}")
+    changed = _compare_digests("输入工作簿", "input", (stored.input_fingerprint, fresh.input_fingerprint),
+                               stored.input_sheets, fresh.input_sheets, verdict,
+                               lambda sheet: f"工作表“{SHEET_ZH.get(sheet, sheet)}”", ("新增", "已删除", "内容已改变"))
+    verdict.changed_sheets += changed
 
 
 def _compare_rules(stored: RunResult, fresh: RunResult, verdict: Verdict) -> None:
-    if stored.rules_fingerprint == fresh.rules_fingerprint:
-        verdict.lines.append(f"规则与评分卡：一致（sha256 {fresh.rules_fingerprint[:12]}…）")
-        return
-    verdict.fingerprints_differ.append("rules")
-    verdict.lines.append(f"规则与评分卡：不一致（rules_fingerprint {stored.rules_fingerprint[:12]}… → "
-                         f"{fresh.rules_fingerprint[:12]}…）")
-    for name in sorted(set(stored.rule_files) | set(fresh.rule_files)):
-        before, after = stored.rule_files.get(name), fresh.rule_files.get(name)
-        if before != after:
-            verdict.changed_files.append(name)
-            state = "本次未使用（结果使用过）" if after is None else "结果未使用（本次新增）" if before is None else "内容已改变"
-            verdict.lines.append(f"  {name}：{state}")
+    changed = _compare_digests("规则与评分卡", "rules", (stored.rules_fingerprint, fresh.rules_fingerprint),
+                               stored.rule_files, fresh.rule_files, verdict, lambda name: f"{name}：",
+                               ("结果未使用（本次新增）", "本次未使用（结果使用过）", "内容已改变"))
+    verdict.changed_files += changed
+
+
+def _compare_digests(label: str, key: str, fingerprints: tuple[str, str], before: dict[str, str],
+                     after: dict[str, str], verdict: Verdict, name: Callable[[str], str],
+                     states: tuple[str, str, str]) -> list[str]:
+    """One fingerprint and its per-part digests: say whether it matches, and name each part that
+    was added, removed or changed (states in that order). Returns the changed parts."""
+    old, new = fingerprints
+    if old == new:
+        verdict.lines.append(f"{label}：一致（sha256 {new[:12]}…）")
+        return []
+    verdict.fingerprints_differ.append(key)
+    verdict.lines.append(f"{label}：不一致（{key}_fingerprint {old[:12]}… → {new[:12]}…）")
+    changed = [part for part in sorted(set(before) | set(after)) if before.get(part) != after.get(part)]
+    for part in changed:
+        state = states[0] if part not in before else states[1] if part not in after else states[2]
+        verdict.lines.append(f"  {name(part)}{state}")
+    return changed
 
 
 def _compare_parameters(stored: RunResult, fresh: RunResult, verdict: Verdict) -> None:
