@@ -94,5 +94,5 @@ def test_sweep_and_diff_run_on_facts_derived_once_with_either_backend(tmp_path):
                      "--json", str(out)]) == 0
         docs.append(out.read_bytes())
     assert docs[0] == docs[1]
-    assert main(["diff", str(SAMPLE), "--set", "ranking.tie_position=shared_from_bottom", "--year", "all",
+    assert main(["diff", str(SAMPLE), "--set", "ranking.tie_position=n_minus_rank_plus_1", "--year", "all",
                  "--cross-check", "--json", str(tmp_path / "d.json")]) == 0  # a parameter that changes facts

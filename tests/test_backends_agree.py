@@ -98,7 +98,7 @@ def scenarios(draw):
     if draw(st.booleans()):
         overrides["card.disqualify_awards"] = draw(st.sampled_from([3.99, 4, 6]))
     if draw(st.booleans()):
-        overrides["ranking.tie_position"] = "shared_from_bottom"
+        overrides["ranking.tie_position"] = "n_minus_rank_plus_1"  # the non-default reading
     if draw(st.booleans()):
         overrides["elimination.require_tenure"] = False
     if draw(st.booleans()):

@@ -66,8 +66,9 @@ def test_elimination_bands_come_from_the_parameters(book):
             [t.get_text() for t in county.texts]
 
     assert shaded({}) == ([3, 5], ["浅红：单年末位淘汰档（倒数第1、2名）；浅橙：连续二年档（倒数第3、4、5名）"])
+    # 县自然资源局 and 县住建局 tie for last in 2025: both b = 1, both in the narrowed single-year band.
     assert shaded({"elimination.county_dept.single_year": [1], "elimination.township.two_years": [2]}) == \
-        ([2, 4], ["浅红：单年末位淘汰档（倒数第1名）；浅橙：连续二年档（倒数第3、4、5名）"])
+        ([2, 5], ["浅红：单年末位淘汰档（倒数第1名）；浅橙：连续二年档（倒数第3、4、5名）"])
 
 
 def test_five_reinforcements_mark_the_weak_threshold_from_the_parameters(book):

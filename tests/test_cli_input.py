@@ -132,43 +132,21 @@ def _tied_townships(tmp_path: Path, *options: str) -> dict[str, dict]:
 
 
 def test_ties_at_the_bottom(tmp_path):
-    # By default (SPEC 2, b = N - rank + 1) the two tied units share b = 2.
+    # By default (SPEC 2) tied units share the position counted from the bottom: ranks 1,2,3,4,4 →
+    # b = 5,4,3,1,1, the tied pair are both 倒数第一 and both eliminated (乡镇 single-year band [1]).
     by_id = _tied_townships(tmp_path)
-    assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 2, 2]
-    # b = 2 alone is not the township single-year band [1]; no township is eliminated.
-    assert all(not r["consequences"] for r in by_id.values())
-    assert all(n["family"] != "elimination" for r in by_id.values() for n in r["not_evaluated"])
-
-
-def test_absent_sheet_is_reported_not_evaluated(tmp_path):
-    book = make_workbook(tmp_path, {"干部名册": _roster(roster_row(2025, "1001"))})
-    out = tmp_path / "r.json"
-    assert main(["run", str(book), "--json", str(out), "--out", str(tmp_path / "r.xlsx")]) == 0
-    (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
-    assert result["scores"]["deduction_points"] is None
-    families = [n["family"] for n in result["not_evaluated"]]
-    assert families == ["card", "elimination", "image", "direct_charge", "countersign", "five"]
-
-
-def test_validate_prints_machine_readable_problems(tmp_path, capsys):
-    book = _three_year_card(tmp_path)
-    assert main(["validate", str(book), "--json"]) == 1
-    problems = json.loads(capsys.readouterr().out)
-    errors = [p for p in problems if p["severity"] == "error"]
-    assert [(p["code"], p["sheet"], p["row"], p["column"], p["value"]) for p in errors] == \
-        [("NEGATIVE_POINTS", "廉政监督卡", 3, "扣分", "-2")]
-    assert (tmp_path / "input_数据问题.xlsx").is_file()
-    clean_dir = tmp_path / "clean"
-    clean_dir.mkdir()
-    assert main(["validate", str(_three_year_card(clean_dir, 2))]) == 0
-
-
-def test_tie_rule_is_a_parameter(tmp_path):
-    # Under shared_from_bottom the tied pair are both last (b = 1) and both eliminated.
-    by_id = _tied_townships(tmp_path, "--set", "ranking.tie_position=shared_from_bottom")
     assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 1, 1]
     assert [sorted(c["code"] for c in by_id[f"30{i}"]["consequences"]) for i in (3, 4)] == \
         [["ELIMINATION_ADJUST_POST"], ["ELIMINATION_ADJUST_POST"]]
+    assert all(not by_id[f"30{i}"]["consequences"] for i in (0, 1, 2))
+    assert all(n["family"] != "elimination" for r in by_id.values() for n in r["not_evaluated"])
+
+
+def test_tie_rule_is_a_parameter(tmp_path):
+    # The other reading (b = N - rank + 1 for ties too) gives the tied pair b = 2: no township eliminated.
+    by_id = _tied_townships(tmp_path, "--set", "ranking.tie_position=n_minus_rank_plus_1")
+    assert [by_id[f"30{i}"]["scores"]["bottom_position"] for i in range(5)] == [5, 4, 3, 2, 2]
+    assert all(not r["consequences"] for r in by_id.values())
     assert main(["run", str(tmp_path / "input.xlsx"), "--set", "ranking.tie_position=nonsense"]) == 3
 
 

@@ -18,7 +18,7 @@ from engine.input.sheets import Kind, sheet
 
 GRADES = {"好": 95, "较好": 85, "一般": 70, "差": 50}
 EQUAL = [0.2, 0.2, 0.2, 0.2, 0.2]
-PARAMS = {"five.grades": GRADES, "five.weights": EQUAL}
+PARAMS = {"five.grades": GRADES, "five.weights": EQUAL, "ranking.tie_position": "n_minus_rank_plus_1"}
 
 
 # --------------------------------------------------------------------------- table builders
@@ -167,7 +167,8 @@ def test_window_notes_for_a_missing_previous_year():
 
 
 def test_window_notes_when_only_the_three_year_window_is_incomplete():
-    facts = card([person(2024, "A"), person(2025, "A")], [])
+    # (one deduction row: a header-only 廉政监督卡 is no data at all, like an absent sheet)
+    facts = card([person(2024, "A"), person(2025, "A")], [deduction(2025, "A", 1)])
     notes = window_notes(facts[(2025, "A")])
     assert [n["family"] for n in notes] == ["card.three_years"]
 
@@ -194,7 +195,7 @@ RANKING = [
 
 
 def test_bottom_positions_per_year_and_category():
-    pos = bottom_positions(table("annual_ranking", RANKING))
+    pos = bottom_positions(table("annual_ranking", RANKING), "n_minus_rank_plus_1")
     got = {(y, u): (r, n, b) for y, u, r, n, b in
            zip(pos["year"], pos["unit"], pos["unit_rank"], pos["unit_count"], pos["bottom_position"])}
     # ties share a position: ranks 1,2,2,4 of N=4 → b 4,3,3,1

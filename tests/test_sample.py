@@ -199,20 +199,22 @@ class Spec:
             codes.add("DEMOTE_REMOVE_OR_RESIGN")
         return codes
 
-    def bottom(self, year: int, unit: str) -> int | None:
+    def bottom(self, year: int, unit: str, unit_type: str | None = None) -> int | None:
+        """SPEC 2: b = 1 + the units of the category ranked strictly worse (units tied for last are all
+        倒数第一); looked up within `unit_type` when given (a unit that changed category has no b)."""
         rows = [r for r in self.data["annual_ranking"] if r["year"] == year]
-        mine = [r for r in rows if r["unit"] == unit]
+        mine = [r for r in rows if r["unit"] == unit and unit_type in (None, r["unit_type"])]
         if not mine:
             return None
-        n = sum(1 for r in rows if r["unit_type"] == mine[0]["unit_type"])
-        return n - mine[0]["rank"] + 1
+        return 1 + sum(1 for r in rows if r["unit_type"] == mine[0]["unit_type"] and r["rank"] > mine[0]["rank"])
 
     def elimination(self, leader: dict) -> set[str]:
         bands = {"乡镇": ({1}, {2, 3}), "县直单位": ({1, 2}, {3, 4, 5})}
         if leader["is_top"] != "是" or leader["unit_type"] not in bands:
             return set()
         single, two = bands[leader["unit_type"]]
-        b, b_prev = self.bottom(self.year, leader["unit"]), self.bottom(self.year - 1, leader["unit"])
+        b = self.bottom(self.year, leader["unit"])
+        b_prev = self.bottom(self.year - 1, leader["unit"], leader["unit_type"])
         if b in single:
             return {"ELIMINATION_ADJUST_POST"}
         if b in two and b_prev in two:
@@ -224,7 +226,7 @@ class Spec:
     def image_round(self, year: int, rnd: int, unit: str) -> tuple[int, int] | None:
         rows = [r for r in self.data["image_ranking"] if (r["year"], r["round"]) == (year, rnd)]
         mine = [r["rank"] for r in rows if r["unit"] == unit]
-        return (mine[0], len(rows) - mine[0] + 1) if mine else None
+        return (mine[0], 1 + sum(1 for r in rows if r["rank"] > mine[0])) if mine else None  # ties as in bottom()
 
     def image(self, leader: dict) -> set[str]:
         if leader["is_top"] != "是":
@@ -301,7 +303,8 @@ def test_boundary_data_as_planted(spec: Spec) -> None:
     assert spec.bottom(2025, "双河乡") == 1
     assert (spec.bottom(2024, "柳河镇"), spec.bottom(2025, "柳河镇")) == (2, 3)
     assert (spec.bottom(2024, "青山乡"), spec.bottom(2025, "青山乡")) == (1, 2)
-    assert spec.bottom(2025, "县自然资源局") == 2
+    assert spec.bottom(2025, "县自然资源局") == spec.bottom(2025, "县住建局") == 1   # tied for last
+    assert spec.image_round(2025, 2, "县市场监管局") == spec.image_round(2025, 2, "县交通运输局") == (7, 3)
     assert (spec.bottom(2024, "县交通运输局"), spec.bottom(2025, "县交通运输局")) == (4, 5)
     assert spec.bottom(2025, "县市场监管局") == 6
     assert spec.roster[(2024, "QH007")]["is_top"] == "否"

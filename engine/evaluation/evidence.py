@@ -66,6 +66,11 @@ def same_unit(*offsets: int) -> Callable[[dict[str, Any]], list[Filter]]:
     return lambda rec: [{"year": rec["year"] + o, "unit": rec["unit"]} for o in offsets]
 
 
+def _same_ranked_unit(offset: int) -> Callable[[dict[str, Any]], list[Filter]]:
+    """Ranking rows of the record's unit in year Y+offset, in its category of year Y (how b is looked up)."""
+    return lambda rec: [{"year": rec["year"] + offset, "unit": rec["unit"], "unit_type": rec["unit_type"]}]
+
+
 # --------------------------------------------------------------------------- arithmetic
 def num(value: Any) -> str:
     """4.0 → 4, 3.50 → 3.5: numbers as a person writes them."""
@@ -111,14 +116,16 @@ def _bottom(offset: int, rank: str = "rank", count: str = "unit_count", fact: st
         n, r, b = row.get("_n"), row[rank], rec.get(fact)
         label = (f"b({rec['year'] + offset})" if offset is not None
                  else f"b({row['year']}年第{row['round']}批次)")
-        if params.get("ranking.tie_position", "n_minus_rank_plus_1") == "n_minus_rank_plus_1":
+        # Untied (or under n_minus_rank_plus_1) both readings give N − 名次 + 1: show that formula.
+        if b == n - r + 1 or params["ranking.tie_position"] == "n_minus_rank_plus_1":
             return f"{label} = N − 名次 + 1 = {n} − {r} + 1 = {num(n - r + 1)}"
-        return f"{label} = 1 + 名次比本单位靠后的单位数 = {num(b)}（N = {n}，名次 {r}，并列单位共享更靠后的位次）"
+        return (f"{label} = 1 + 名次比本单位靠后的单位数 = {num(b)}（N = {n}，名次 {r}，有并列：并列单位共享从末尾数起的"
+                f"位次）")
     return arithmetic
 
 
 def _five_weighted(rec: dict[str, Any], groups: list[Rows], params: dict[str, Any]) -> str:
-    weights = params.get("five.weights", [0.2] * 5)
+    weights = params["five.weights"]  # a rule or the composite read five_weighted: the scorecard defines it
     scores = [rec.get(f"five_{d.en}") for d in FIVE_DIMENSIONS]
     if None in scores:
         return ""
@@ -152,12 +159,12 @@ def _register_builtin() -> None:
     for fact in ("held_top_post_2y", "assessed_prev_year"):
         register("leader_year", fact, EvidenceSpec("roster", same_leader(-1, 0), roster))
     for fact in ("unit_rank", "unit_count"):
-        register("leader_year", fact, EvidenceSpec("annual_ranking", same_unit(0), _RANKING_COLUMNS,
+        register("leader_year", fact, EvidenceSpec("annual_ranking", _same_ranked_unit(0), _RANKING_COLUMNS,
                                                    count_by=("year", "unit_type")))
     register("leader_year", "bottom_position", EvidenceSpec(
-        "annual_ranking", same_unit(0), _RANKING_COLUMNS, ("year", "unit_type"), _bottom(0)))
+        "annual_ranking", _same_ranked_unit(0), _RANKING_COLUMNS, ("year", "unit_type"), _bottom(0)))
     register("leader_year", "bottom_position_prev", EvidenceSpec(
-        "annual_ranking", same_unit(-1), _RANKING_COLUMNS, ("year", "unit_type"),
+        "annual_ranking", _same_ranked_unit(-1), _RANKING_COLUMNS, ("year", "unit_type"),
         _bottom(-1, fact="bottom_position_prev")))
     for d in FIVE_DIMENSIONS:
         register("leader_year", f"five_{d.en}", EvidenceSpec("five_reinforcements", same_leader(0)))

@@ -28,6 +28,7 @@ class FactSpec:
     scope: str = "leader_year"
     normalised: bool = False  # text NFKC-folded with white space removed: words matched against it must be too
     label: str = ""           # short Chinese name shown in place of the identifier (default: from meaning)
+    params: tuple[str, ...] = ()  # scorecard parameters the derivation needs (no defaults in Python: see load)
 
     @property
     def short(self) -> str:
@@ -83,19 +84,23 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("unit_count", "number", "annual_ranking", "同类别参加排名的单位数 N",
              "综合考核排名中该年度、该单位类别的单位数"),
     FactSpec("bottom_position", "number", "annual_ranking", "当年倒数位次 b(Y)",
-             "b = N - 名次 + 1（名次 1 为最好；并列名次位次相同）；参数 ranking.tie_position 可改为"
-             "并列单位共享更靠后的位次"),
+             "b = N - 名次 + 1（名次 1 为最好）；并列名次按 ranking.tie_position：默认 shared_from_bottom，"
+             "并列单位共享更靠后的位次（名次 1,2,3,4,4 → 5,4,3,1,1，并列最后都算倒数第一）；"
+             "n_minus_rank_plus_1 则并列单位位次 = N - 名次 + 1（→ 5,4,3,2,2）", params=("ranking.tie_position",)),
     FactSpec("bottom_position_prev", "number", "annual_ranking", "上一年度倒数位次 b(Y-1)",
-             "同上，Y-1 年度；单位 Y-1 年度未列入排名时为空"),
+             "同上，Y-1 年度，在本单位 Y 年度的单位类别中查找；单位 Y-1 年度未列入该类别排名"
+             "（未排名或单位类别有变化）时为空", params=("ranking.tie_position",)),
     FactSpec("held_top_post_2y", "bool", "roster", "Y-1 与 Y 两年均任本单位党政一把手",
              "干部名册 Y-1 年度该干部在同一单位且是否一把手 = 是", label="两年均任本单位党政一把手"),
 ) + tuple(
     FactSpec(f"five_{d.en}", "number", "five_reinforcements", f"五个强化：{d.zh}（分）",
-             f"五个强化.{d.zh}；填等次时按 five.grades 换算为分数", label=f"五个强化“{d.zh}”得分")
+             f"五个强化.{d.zh}；填等次时按 five.grades 换算为分数", label=f"五个强化“{d.zh}”得分",
+             params=("five.grades",))
     for d in FIVE_DIMENSIONS
 ) + (
     FactSpec("five_weighted", "number", "five_reinforcements", "五个强化加权分",
-             "五个维度得分按 five.weights 加权求和（权重之和为 1），保留两位小数"),
+             "五个维度得分按 five.weights 加权求和（权重之和为 1），保留两位小数",
+             params=("five.grades", "five.weights")),
     # portfolio_item: one record per portfolio item
     FactSpec("year", "number", "portfolios", "考核年度", "分工.年度", "portfolio_item"),
     FactSpec("leader_id", "text", "portfolios", "干部编号", "分工.干部编号", "portfolio_item"),
@@ -118,13 +123,15 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("image_round", "number", "image_ranking", "测评批次（1 或 2）", "形象测评.批次", "image_round"),
     FactSpec("image_rank", "number", "image_ranking", "本批次测评名次", "形象测评.名次", "image_round"),
     FactSpec("image_count", "number", "image_ranking", "本批次参加测评的单位数 N", "该年度该批次的行数", "image_round"),
-    FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次", "N - 名次 + 1（并列规则同 ranking.tie_position）", "image_round"),
+    FactSpec("image_bottom", "number", "image_ranking", "本批次倒数位次",
+             "N - 名次 + 1；并列名次同 ranking.tie_position（默认并列单位共享更靠后的位次）", "image_round",
+             params=("ranking.tie_position",)),
     FactSpec("image_prev_round", "text", "image_ranking", "上一批次",
              "如“2024年第2批次”；第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次",
              "image_round"),
     FactSpec("image_bottom_prev_round", "number", "image_ranking", "上一批次倒数位次",
              "上一批次：第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次；"
-             "单位未参加上一批次时为空", "image_round"),
+             "单位未参加上一批次时为空", "image_round", params=("ranking.tie_position",)),
 )
 
 FACTS: dict[tuple[str, str], FactSpec] = {(f.scope, f.name): f for f in CATALOGUE}
@@ -159,23 +166,35 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
     leader_year = derive_leader_year(tables, params)
     return {
         "leader_year": leader_year,
-        "portfolio_item": _portfolio_items(tables.get("portfolios"), leader_year),
-        "expenditure": _expenditures(tables.get("expenditures")),
-        "image_round": _image_rounds(tables.get("image_ranking"), _tie_rule(params)),
+        "portfolio_item": _portfolio_items(_data(tables, "portfolios"), leader_year),
+        "expenditure": _expenditures(_data(tables, "expenditures")),
+        "image_round": _image_rounds(_data(tables, "image_ranking"), _tie_rule(params)),
     }
 
 
+def _data(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
+    """A sheet's rows, or None when the sheet is absent or has only its header: both mean "no data
+    for that family" (SPEC 4), so both leave its facts null (never 0 points from an empty sheet)."""
+    table = tables.get(name)
+    return table if table is not None and len(table) else None
+
+
 def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """One row per (year, leader_id) on the roster; every fact by grouped/merged columns."""
+    """One row per (year, leader_id) on the roster; every fact by grouped/merged columns.
+
+    `params` are the scorecard's values; a fact whose derivation needs a parameter the scorecard
+    does not define (FactSpec.params) stays null: no default stands in for it here, and a rule
+    or composite reading such a fact is refused when the scorecard loads (engine.rules.load).
+    """
     roster = tables["roster"]
     base = roster[["year", "leader_id", "name", "unit", "unit_type", "title", "is_top"]].copy()
     base = base.sort_values(KEY, kind="stable").reset_index(drop=True)
     assessed = pd.MultiIndex.from_arrays([roster["year"], roster["leader_id"]])
     base["assessed_prev_year"] = pd.MultiIndex.from_arrays([base["year"] - 1, base["leader_id"]]).isin(assessed)
-    base = _deduction_facts(base, tables.get("deductions"), assessed)
-    base = _ranking_facts(base, tables.get("annual_ranking"), _tie_rule(params or {}))
+    base = _deduction_facts(base, _data(tables, "deductions"), assessed)
+    base = _ranking_facts(base, _data(tables, "annual_ranking"), _tie_rule(params or {}))
     base["held_top_post_2y"] = _held_top_post(base, roster)
-    return _five_facts(base, tables.get("five_reinforcements"), params or {})
+    return _five_facts(base, _data(tables, "five_reinforcements"), params or {})
 
 
 def _lookup(index: pd.MultiIndex, values: pd.Series, keys: list[pd.Series]) -> np.ndarray:
@@ -221,20 +240,21 @@ def _deduction_facts(base: pd.DataFrame, deductions: pd.DataFrame | None, assess
     return base
 
 
-TIE_RULES = ("n_minus_rank_plus_1", "shared_from_bottom")
+TIE_RULES = ("shared_from_bottom", "n_minus_rank_plus_1")  # the choices of ranking.tie_position
 
 
-def _tie_rule(params: dict[str, Any]) -> str:
-    return params.get("ranking.tie_position", TIE_RULES[0])
+def _tie_rule(params: dict[str, Any]) -> str | None:
+    """ranking.tie_position as the scorecard sets it; None (positions not derived) when it does not."""
+    return params["ranking.tie_position"] if "ranking.tie_position" in params else None
 
 
 def bottom_position(rank: pd.Series, group_size: pd.Series, groups: list[pd.Series], tie_rule: str) -> pd.Series:
     """倒数位次 of each ranked unit within its group.
 
-    n_minus_rank_plus_1 (SPEC 2): b = N - rank + 1; tied units share their rank and so
-    their position (ranks 1,2,3,4,4 → b 5,4,3,2,2). shared_from_bottom: b = 1 + the
-    number of units ranked strictly worse (→ 5,4,3,1,1: the tied last share last place).
-    Both agree whenever nobody is tied.
+    shared_from_bottom (SPEC 2, the shipped default): b = 1 + the number of units ranked
+    strictly worse, so tied units share the position counted from the bottom (ranks 1,2,3,4,4
+    → b 5,4,3,1,1: the units tied for last are all 倒数第一). n_minus_rank_plus_1, the other
+    reading: b = N - rank + 1 for ties too (→ 5,4,3,2,2). Both agree whenever nobody is tied.
     """
     if tie_rule == "n_minus_rank_plus_1":
         return group_size - rank + 1
@@ -243,7 +263,7 @@ def bottom_position(rank: pd.Series, group_size: pd.Series, groups: list[pd.Seri
     return (worse_or_tied - tied + 1).astype(int)
 
 
-def bottom_positions(ranking: pd.DataFrame, tie_rule: str = TIE_RULES[0]) -> pd.DataFrame:
+def bottom_positions(ranking: pd.DataFrame, tie_rule: str) -> pd.DataFrame:
     """year, unit, unit_rank, unit_count, bottom_position for every ranked unit."""
     out = ranking[["year", "unit", "unit_type", "rank"]].rename(columns={"rank": "unit_rank"}).copy()
     out["unit_count"] = out.groupby(["year", "unit_type"])["unit"].transform("size")
@@ -252,19 +272,27 @@ def bottom_positions(ranking: pd.DataFrame, tie_rule: str = TIE_RULES[0]) -> pd.
     return out
 
 
-def _ranking_facts(base: pd.DataFrame, ranking: pd.DataFrame | None, tie_rule: str) -> pd.DataFrame:
+def _ranking_facts(base: pd.DataFrame, ranking: pd.DataFrame | None, tie_rule: str | None) -> pd.DataFrame:
     names = ["unit_rank", "unit_count", "bottom_position", "bottom_position_prev"]
+    base["__unit_type_prev"] = None
     if ranking is None:
         for name in names:
             base[name] = None
         return base
-    pos = bottom_positions(ranking, tie_rule)
-    index = pd.MultiIndex.from_arrays([pos["year"], pos["unit"]])
-    year, unit = base["year"], base["unit"]
+    pos = bottom_positions(ranking, tie_rule or TIE_RULES[0])
+    # Looked up within the unit's category of year Y: a unit that moved from 乡镇 to 县直单位 has no
+    # b(Y-1) among 县直单位 (its 乡镇 position is not comparable), and the note says why.
+    index = pd.MultiIndex.from_arrays([pos["year"], pos["unit"], pos["unit_type"]])
+    year, unit, kind = base["year"], base["unit"], base["unit_type"]
     for name, column, offset in (("unit_rank", "unit_rank", 0), ("unit_count", "unit_count", 0),
                                  ("bottom_position", "bottom_position", 0),
                                  ("bottom_position_prev", "bottom_position", 1)):
-        base[name] = _objects(_lookup(index, pos[column], [year - offset, unit]), int)
+        base[name] = _objects(_lookup(index, pos[column], [year - offset, unit, kind]), int)
+        if tie_rule is None and name.startswith("bottom_position"):
+            base[name] = None
+    ranked_as = dict(zip(zip(pos["year"], pos["unit"]), pos["unit_type"]))  # one category per unit-year (validated)
+    prev = [ranked_as.get((y - 1, u)) for y, u in zip(year, unit)]
+    base["__unit_type_prev"] = [p if p is not None and p != k else None for p, k in zip(prev, kind)]
     return base
 
 
@@ -279,11 +307,22 @@ def _held_top_post(base: pd.DataFrame, roster: pd.DataFrame) -> np.ndarray:
 RANKED_UNIT_TYPES = ("乡镇", "县直单位")
 
 
-def window_notes(row: dict[str, Any], sheets_present: set[str] | frozenset[str] = frozenset()) -> list[dict[str, str]]:
-    """Why a window or a ranking could not be used (SPEC 2 and 6: say why, never silently 0)."""
+def window_notes(row: dict[str, Any], sheets_present: set[str] | frozenset[str] = frozenset(),
+                 params: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """Why a window or a ranking could not be used (SPEC 2 and 6: say why, never silently 0).
+
+    With the scorecard's `params`, a five-reinforcements row that could not be scored because the
+    scorecard lacks five.grades / five.weights says so, rather than blaming the data."""
     notes = _ranking_notes(row) if "annual_ranking" in sheets_present else []
     year = int(row["year"])
-    if "five_reinforcements" in sheets_present and row.get("five_weighted") is None:
+    undefined = [name for name in ("five.grades", "five.weights") if params is not None and name not in params]
+    if "five_reinforcements" in sheets_present and row.get("five_weighted") is None and undefined:
+        notes.append({
+            "family": "five",
+            "reason_zh": f"评分卡未定义参数 {'、'.join(undefined)}，五个强化得分无法换算，五个强化未评估",
+            "reason_en": f"the scorecard defines no {', '.join(undefined)}: five reinforcements not evaluated",
+        })
+    elif "five_reinforcements" in sheets_present and row.get("five_weighted") is None:
         notes.append({
             "family": "five",
             "reason_zh": f"“五个强化”工作表中没有本人{year}年度的完整评价，五个强化未评估",
@@ -317,6 +356,16 @@ def _ranking_notes(row: dict[str, Any]) -> list[dict[str, str]]:
                          f"请核对单位名称是否与排名表一致",
             "reason_en": f"{unit} is not in the {year} annual ranking: elimination not evaluated",
         }]
+    moved_from = row.get("__unit_type_prev")
+    if moved_from:
+        return [{
+            "family": "elimination.two_years",
+            "reason_zh": f"“{unit}”的单位类别由{year - 1}年度的“{moved_from}”变为{year}年度的“{row['unit_type']}”："
+                         f"上一年度的倒数位次只在同一类别内比较，{year - 1}年度不在“{row['unit_type']}”排名中，"
+                         f"末位淘汰连续二年条款不适用",
+            "reason_en": f"{unit} changed category from {moved_from} ({year - 1}) to {row['unit_type']} ({year}): "
+                         f"b({year - 1}) is looked up within the same category, so the two-year clause does not apply",
+        }]
     if row.get("bottom_position_prev") is None:
         return [{
             "family": "elimination.two_years",
@@ -340,19 +389,20 @@ def five_score(value: Any, grades: dict[str, float]) -> float | None:
 
 def _five_facts(base: pd.DataFrame, five: pd.DataFrame | None, params: dict[str, Any]) -> pd.DataFrame:
     names = FIVE_NAMES + ("five_weighted", "__five_grades")
-    if five is None:
+    if five is None or "five.grades" not in params:  # no data, or a scorecard without the grade map
         for name in names:
             base[name] = pd.Series([None] * len(base), index=base.index, dtype=object)
         return base
-    grades = params.get("five.grades", {})
-    weights = params.get("five.weights", [0.2] * 5)
+    grades = params["five.grades"]
+    weights = params["five.weights"] if "five.weights" in params else None
     scores = [_dimension_scores(five[d.en], grades) for d in FIVE_DIMENSIONS]
     complete = np.logical_and.reduce([~np.isnan(x) for x in scores])
     weighted = np.zeros(len(five))
-    for w, x in zip(weights, scores):  # the same additions, in the same order, as a Python sum
+    for w, x in zip(weights or [], scores):  # the same additions, in the same order, as a Python sum
         weighted = weighted + w * x
     # Python's round (correctly rounded), as the scores have always been; one call per five-row.
-    rounded = [round(v, 2) if ok else None for v, ok in zip(weighted.tolist(), complete.tolist())]
+    rounded = [round(v, 2) if ok and weights is not None else None
+               for v, ok in zip(weighted.tolist(), complete.tolist())]
     # The grades as typed, for the explanation (a "__" column is never a fact the rules see).
     dims = [d.en for d in FIVE_DIMENSIONS]
     typed = [{en: v for en, v in zip(dims, row) if isinstance(v, str)} or None
@@ -427,7 +477,7 @@ def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _image_rounds(image: pd.DataFrame | None, tie_rule: str = TIE_RULES[0]) -> pd.DataFrame:
+def _image_rounds(image: pd.DataFrame | None, tie_rule: str | None) -> pd.DataFrame:
     columns = ["year", "unit", "image_round", "image_rank", "image_count", "image_bottom", "image_prev_round",
                "image_bottom_prev_round"]
     if image is None:
@@ -436,11 +486,13 @@ def _image_rounds(image: pd.DataFrame | None, tie_rule: str = TIE_RULES[0]) -> p
     out = out.sort_values(["year", "image_round", "image_rank", "unit"], kind="stable").reset_index(drop=True)
     out["image_count"] = out.groupby(["year", "image_round"])["unit"].transform("size")
     out["image_bottom"] = bottom_position(out["image_rank"], out["image_count"],
-                                          [out["year"], out["image_round"]], tie_rule)
+                                          [out["year"], out["image_round"]], tie_rule or TIE_RULES[0])
+    if tie_rule is None:  # the scorecard does not say how ties count: no position
+        out["image_bottom"] = pd.Series([None] * len(out), dtype=object)
     bottom = {(y, r, u): b for y, r, u, b in zip(out["year"], out["image_round"], out["unit"], out["image_bottom"])}
     # The round before (Y, 2) is (Y, 1); the round before (Y, 1) is (Y-1, 2).
     before = [(y, 1) if r == 2 else (y - 1, 2) for y, r in zip(out["year"], out["image_round"])]
     out["image_prev_round"] = [f"{y}年第{r}批次" for y, r in before]
     prev = [bottom.get((y, r, u)) for (y, r), u in zip(before, out["unit"])]
-    out["image_bottom_prev_round"] = pd.Series([None if p is None else int(p) for p in prev], dtype=object)
+    out["image_bottom_prev_round"] = pd.Series([None if p is None or p != p else int(p) for p in prev], dtype=object)
     return out

@@ -274,7 +274,7 @@ def leader_result(outcome: Outcome, consequences: list[Consequence], family_note
         year=int(rec["year"]),
         scores=scores,
         consequences=consequences,
-        not_evaluated=family_notes + window_notes(rec, sheets_present),
+        not_evaluated=family_notes + window_notes(rec, sheets_present, scorecard.values()),
     )
 
 

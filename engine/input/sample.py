@@ -216,7 +216,7 @@ def _ranked(*units: str, ties: dict[str, int] | None = None) -> tuple[tuple[str,
     return tuple((unit, ties.get(unit, pos)) for pos, unit in enumerate(units, start=1))
 
 
-# year -> category -> (unit, rank); bottom position b = N - rank + 1.
+# year -> category -> (unit, rank); bottom position b = N - rank + 1 (tied units: see ranking.tie_position).
 ANNUAL_RANKING: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {
     2023: {
         "乡镇": _ranked("城关镇", "石桥镇", "桃源镇", "白沙镇", "双河乡", "青山乡", "杏林镇", "柳河镇",
@@ -233,8 +233,10 @@ ANNUAL_RANKING: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {
     },
     2025: {
         "乡镇": _ranked("城关镇", "桃源镇", "石桥镇", "杏林镇", "白沙镇", "柳河镇", "青山乡", "双河乡"),
+        # 县自然资源局 and 县住建局 tied for last (9, 9): both 倒数第一 (SPEC 2, ranking.tie_position).
         "县直单位": _ranked("县发改局", "县财政局", "县教育局", "县人社局", "县市场监管局",
-                        "县交通运输局", "县卫健局", "县农业农村局", "县自然资源局", "县住建局"),
+                        "县交通运输局", "县卫健局", "县农业农村局", "县自然资源局", "县住建局",
+                        ties={"县住建局": 9}),
         "其他": _ranked("县供销合作社", "县城投集团"),
     },
 }
@@ -252,8 +254,9 @@ IMAGE_RANKING: dict[tuple[int, int], tuple[tuple[str, int], ...]] = {
                        "县自然资源局", "县农业农村局", "县市场监管局", "县住建局"),
     (2025, 1): _ranked("县发改局", "县财政局", "县教育局", "县交通运输局", "县自然资源局",
                        "县市场监管局", "县农业农村局", "县卫健局", "县人社局", "县住建局"),
+    # 县市场监管局 and 县交通运输局 tied 7th of 10 (the 4th and 3rd from the bottom): both 倒数第三 by default.
     (2025, 2): _ranked("县财政局", "县教育局", "县发改局", "县卫健局", "县农业农村局", "县住建局",
-                       "县市场监管局", "县交通运输局", "县自然资源局", "县人社局"),
+                       "县市场监管局", "县交通运输局", "县自然资源局", "县人社局", ties={"县交通运输局": 7}),
 }
 
 # ----------------------------------------------------------------------------- 大额支出
@@ -465,7 +468,7 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
        "2024年调入，2023年不在名册：2024年6分+2025年7分=13分（条款 two_years）；连续三年窗口不完整，三年累计为空（null）",
        "joined in 2024 (not on the 2023 roster): 6 + 7 = 13 (clause two_years); three-year window incomplete, "
        "deduction_points_3y is null"),
-    # 3.2 末位淘汰 (b = N - rank + 1)
+    # 3.2 末位淘汰 (b = N - rank + 1; units tied for last are all b = 1)
     _c("elimination", "QH024 QH025", "ELIMINATION_ADJUST_POST", "双河乡2025年排名第8/8，倒数第一（单年条款）",
        "双河乡 ranked 8 of 8 townships in 2025: b = 1 (single-year clause)"),
     _c("elimination", "QH005", "ELIMINATION_ADJUST_POST", "柳河镇2024年倒数第二、2025年倒数第三（连续二年条款）；党委书记两年均在任",
@@ -475,10 +478,12 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
        "whole window → manual review instead of elimination"),
     _c("elimination", "QH018 QH019", "", "青山乡2024年倒数第一、2025年倒数第二：按字面，2025年不满足连续二年条款（2024年适用单年条款）",
        "青山乡 b = 1 in 2024, b = 2 in 2025: read literally, not the two-year clause in 2025"),
-    _c("elimination", "QH053 QH054", "ELIMINATION_ADJUST_POST", "县自然资源局2025年排名第9/10，倒数第二（单年条款）",
-       "county department ranked 9 of 10 in 2025: b = 2 (single-year clause)"),
-    _c("elimination", "QH056 QH057", "ELIMINATION_ADJUST_POST", "县住建局2025年排名第10/10，倒数第一（单年条款）",
-       "county department ranked 10 of 10 in 2025: b = 1 (single-year clause)"),
+    _c("elimination", "QH053 QH054", "ELIMINATION_ADJUST_POST",
+       "县自然资源局2025年与县住建局并列第9名（共10个）：并列最后的单位都是倒数第一（单年条款）",
+       "tied 9th of 10 with 县住建局 in 2025: the units tied for last are all b = 1 (single-year clause)"),
+    _c("elimination", "QH056 QH057", "ELIMINATION_ADJUST_POST",
+       "县住建局2025年与县自然资源局并列第9名，并列最后，倒数第一（单年条款；按另一种读法 b = 2，也在单年档内）",
+       "tied for last (9th of 10): b = 1 (single-year clause; b = 2 under the other tie reading, still in the band)"),
     _c("elimination", "QH044 QH045", "ELIMINATION_ADJUST_POST", "县交通运输局2024年倒数第四、2025年倒数第五（连续二年条款）",
        "b = 4 in 2024 and b = 5 in 2025 (two-year clause)"),
     _c("elimination", "QH041 QH042", "", "县市场监管局2025年倒数第六，不在档内（2024年倒数第五）",
@@ -495,14 +500,19 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
        "round 1 not bottom 3, so no admonition"),
     _c("image", "QH050 QH051", "PRAISE", "县农业农村局第1批次第7名（倒数第四，不批评）；第2批次第5名（表扬）",
        "round 1 rank 7 (b = 4: no criticism); round 2 rank 5 (praise)"),
-    _c("image", "QH041 QH042", "", "县市场监管局第1批次第6名（不表扬）、第2批次第7名（倒数第四，不批评）",
-       "round 1 rank 6 (no praise), round 2 rank 7 (b = 4, no criticism)"),
+    _c("image", "QH041 QH042", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM",
+       "县市场监管局第1批次第6名（不表扬）；第2批次与县交通运输局并列第7名（共10个）：并列单位共享从末尾数起的位次，"
+       "两者都是倒数第三 → 通报批评、写出深刻检查（按另一种读法两者都是倒数第四，都不批评）；第1批次倒数第五，不诫勉",
+       "round 1 rank 6 (no praise); round 2 tied 7th of 10 with 县交通运输局: tied units share the position "
+       "counted from the bottom, both b = 3 → criticism (b = 4 for both under the other reading); no admonition"),
     _c("image", "QH047 QH048", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM PRAISE",
        "县卫健局第1批次第8名（倒数第三，恰好在后3名）；第2批次第4名（表扬）；2024年第2批次第5名，不诫勉",
        "round 1 rank 8 (b = 3: criticism); round 2 rank 4 (praise); 2024 round 2 rank 5: no admonition"),
+    _c("image", "QH043", "", "县市场监管局副局长：单位第2批次并列倒数第三被通报批评，但形象测评的后果只记在党政一把手名下",
+       "deputy of 县市场监管局: the unit is criticised in round 2, but image consequences attach to its 一把手 only"),
     _c("image", "QH044 QH045", "PRAISE CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM",
-       "县交通运输局第1批次第4名（表扬）；第2批次第8名（倒数第三，批评）；不连续，不诫勉",
-       "round 1 rank 4 (praise); round 2 rank 8 (b = 3: criticism); not consecutive"),
+       "县交通运输局第1批次第4名（表扬）；第2批次与县市场监管局并列第7名（倒数第三，批评）；不连续，不诫勉",
+       "round 1 rank 4 (praise); round 2 tied 7th (b = 3: criticism); not consecutive"),
     _c("image", "QH056 QH057", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM ADMONITION",
        "县住建局2024年第2批次、2025年第1批次均列最后一名（跨年连续二次后三名 → 诫勉）；2025年第2批次第6名（不表扬）",
        "last in 2024 round 2 and 2025 round 1 (two consecutive rounds across years → admonition); "

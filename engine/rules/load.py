@@ -401,8 +401,29 @@ def load_scorecard(path: Path | str | None = None, *, scenario: Path | str | Non
     rules = [load_rule(p, values, concluded) for p in rule_paths]
     for loaded in rules:
         _recheck(loaded, values)
+    _check_fact_parameters(path, definition, rules, values)
     files += rule_paths
     return Scorecard(definition, path, rules, params, stratify(rules), fingerprint(files), scenario_def, files)
+
+
+def _check_fact_parameters(path: Path, definition: ScorecardDef, rules: list[LoadedRule],
+                           values: dict[str, Any]) -> None:
+    """A fact derived with a scorecard parameter (b with ranking.tie_position, the five scores with
+    five.grades / five.weights) needs that parameter in the scorecard: Python holds no default for
+    it. A rule or the composite reading such a fact without it is refused, naming the parameter;
+    facts no rule reads are simply left null (their family "not evaluated", with the reason)."""
+    readers = [(loaded.path, loaded.rule.scope, sorted(loaded.facts_read | set(loaded.rule.show)))
+               for loaded in rules]
+    if definition.composite:
+        readers.append((path, "leader_year", [part.score for part in definition.composite.parts]))
+    for where, scope, names in readers:
+        for name in names:
+            spec = fact_spec(scope, name)
+            missing = [p for p in (spec.params if spec else ()) if p not in values]
+            if missing:
+                raise RuleFileError(where, f"评分卡未定义参数 {'、'.join(missing)}，无法计算事实 {name} / "
+                                           f"fact {name!r} is derived with parameter {', '.join(missing)}, "
+                                           "which the scorecard does not define")
 
 
 def _recheck(loaded: LoadedRule, values: dict[str, Any]) -> None:

@@ -1,0 +1,141 @@
+"""Corrections to the shipped packs (issue 13, item 2): each test failed before its fix.
+
+Expected values are worked by hand from SPEC sections 2 and 3 and the seeds, not copied from
+the engine's output.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine import RuleFileError, load_scorecard, read_workbook, score
+from engine.rules import load
+from projtools import copy_project
+from wbtools import ANNUAL, DEDUCTIONS, FIVE, ROSTER, make_workbook, roster_row
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "scorecards" / "samples" / "sample_county.xlsx"
+
+
+def _by_id(result) -> dict[str, object]:
+    return {r.leader_id: r for r in result.results}
+
+
+# ------------------------------------------------------------------ facts without data
+def _card_run(tmp_path: Path, with_header_only_card: bool):
+    sheets = {
+        "干部名册": [ROSTER, roster_row(2025, "1001")],
+        "五个强化": [FIVE, [2025, "1001", 90, 90, 90, 90, 90]],
+    }
+    if with_header_only_card:
+        sheets["廉政监督卡"] = [DEDUCTIONS]
+    folder = tmp_path / ("header" if with_header_only_card else "absent")
+    folder.mkdir()
+    return score(read_workbook(make_workbook(folder, sheets)), load_scorecard())
+
+
+def test_a_header_only_card_sheet_scores_like_an_absent_one(tmp_path):
+    (absent,) = _card_run(tmp_path, False).results
+    (header_only,) = _card_run(tmp_path, True).results
+    assert absent.scores["deduction_points"] is None and absent.scores["composite"] is None
+    assert header_only.scores == absent.scores          # before: deduction_points 0.0, composite 90.0
+    assert header_only.scores["five_reinforcements"]["weighted"] == 90.0
+    assert [n["family"] for n in header_only.not_evaluated] == [n["family"] for n in absent.not_evaluated]
+    assert "card" in [n["family"] for n in header_only.not_evaluated]
+
+
+def _without_five(project: Path, keep_composite_five: bool) -> Path:
+    path = project / "scorecards" / "county.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"].remove("FIVE_TALK_REMINDER")
+    for name in ("five.weights", "five.grades", "five.weak_below"):
+        del data["parameters"][name]
+    if not keep_composite_five:
+        data["composite"]["parts"] = [{"score": "deduction_points", "sign": -1}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_scorecard_without_the_five_parameters_leaves_five_not_evaluated(tmp_path, monkeypatch):
+    copy_project(tmp_path, monkeypatch)
+    card = load_scorecard(_without_five(tmp_path, keep_composite_five=False))
+    result = score(read_workbook(SAMPLE), card, years=[2025])   # before: KeyError '好'
+    qh055 = _by_id(result)["QH055"]
+    assert qh055.scores["five_reinforcements"] is None
+    assert qh055.scores["composite"] == 0.0                     # −P(2025) = −0
+    (note,) = [n for n in qh055.not_evaluated if n["family"] == "five"]
+    assert note["reason_zh"] == "评分卡未定义参数 five.grades、five.weights，五个强化得分无法换算，五个强化未评估"
+
+
+def test_a_composite_reading_five_without_its_parameters_is_refused_naming_them(tmp_path, monkeypatch):
+    copy_project(tmp_path, monkeypatch)
+    path = _without_five(tmp_path, keep_composite_five=True)
+    with pytest.raises(RuleFileError) as caught:
+        load_scorecard(path)
+    assert str(caught.value) == (f"{path}: 评分卡未定义参数 five.grades、five.weights，无法计算事实 five_weighted / "
+                                 "fact 'five_weighted' is derived with parameter five.grades, five.weights, "
+                                 "which the scorecard does not define")
+
+
+def test_a_rule_reading_b_without_the_tie_parameter_is_refused(tmp_path, monkeypatch):
+    copy_project(tmp_path, monkeypatch)
+    path = tmp_path / "scorecards" / "county.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["parameters"]["ranking.tie_position"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="ranking.tie_position"):
+        load_scorecard(path)
+
+
+def test_no_scorecard_parameter_has_a_default_in_the_engine():
+    """Parameters are read with [] (a KeyError names a missing one) or checked with `in`, never .get(name, default)."""
+    offenders = []
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r'params\.get\("[a-z_]+\.[a-z_.]+",', line):   # e.g. params.get("five.weights", [...])
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []
+
+
+# ------------------------------------------------------------------ b(Y-1) within the category
+def test_previous_position_is_looked_up_within_the_units_category(tmp_path):
+    # 甲镇 is a 乡镇 in 2024, ranked last of 3 (b = 1); in 2025 it is a 县直单位, ranked 2 of 3
+    # (b = 2). Looked up by unit only, b(2024) = 1 came from another category's ranking.
+    book = make_workbook(tmp_path, {
+        "干部名册": [ROSTER, roster_row(2024, "1001", unit="甲镇", unit_type="乡镇"),
+                 roster_row(2025, "1001", unit="甲镇", unit_type="县直单位")],
+        "综合考核排名": [ANNUAL, [2024, "乙镇", "乡镇", 1], [2024, "丙镇", "乡镇", 2], [2024, "甲镇", "乡镇", 3],
+                   [2024, "丁局", "县直单位", 1],
+                   [2025, "丁局", "县直单位", 1], [2025, "甲镇", "县直单位", 2], [2025, "戊局", "县直单位", 3]],
+    })
+    (leader,) = score(read_workbook(book), load_scorecard(), years=[2025]).results
+    assert leader.scores["bottom_position"] == 2
+    assert leader.scores["bottom_position_prev"] is None            # before: 1 (the 乡镇 position)
+    (note,) = [n for n in leader.not_evaluated if n["family"] == "elimination.two_years"]
+    assert note["reason_zh"] == ("“甲镇”的单位类别由2024年度的“乡镇”变为2025年度的“县直单位”：上一年度的倒数位次只在"
+                                 "同一类别内比较，2024年度不在“县直单位”排名中，末位淘汰连续二年条款不适用")
+    # b(2025) = 2 is the 县直单位 single-year band: eliminated on that clause alone.
+    assert [(c.code, c.clauses) for c in leader.consequences] == [("ELIMINATION_ADJUST_POST", ["single_year"])]
+
+
+# ------------------------------------------------------------------ ties (SPEC 2)
+def test_sample_ties_under_the_default_and_the_other_reading():
+    """县自然资源局 and 县住建局 tied 9th of 10 (2025); 县市场监管局 and 县交通运输局 tied 7th of 10 in
+    image round 2. Default: tied units share the position counted from the bottom."""
+    book = read_workbook(SAMPLE)
+    default = _by_id(score(book, load_scorecard(), years=[2025]))
+    other = _by_id(score(book, load_scorecard(overrides={"ranking.tie_position": "n_minus_rank_plus_1"}),
+                         years=[2025]))
+
+    def image(result, lid):
+        return sorted((c.code, c.facts["image_bottom"]) for c in result[lid].consequences
+                      if c.facts.get("image_round") == 2 and c.code != "PRAISE")
+
+    assert [default[lid].scores["bottom_position"] for lid in ("QH053", "QH056")] == [1, 1]
+    assert [other[lid].scores["bottom_position"] for lid in ("QH053", "QH056")] == [2, 2]
+    assert image(default, "QH041") == image(default, "QH044") == \
+        [("CIRCULATE_CRITICISM", 3), ("WRITTEN_SELF_CRITICISM", 3)]
+    assert image(other, "QH041") == image(other, "QH044") == []   # both b = 10 − 7 + 1 = 4
