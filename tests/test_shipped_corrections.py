@@ -139,3 +139,90 @@ def test_sample_ties_under_the_default_and_the_other_reading():
     assert image(default, "QH041") == image(default, "QH044") == \
         [("CIRCULATE_CRITICISM", 3), ("WRITTEN_SELF_CRITICISM", 3)]
     assert image(other, "QH041") == image(other, "QH044") == []   # both b = 10 − 7 + 1 = 4
+
+
+# ------------------------------------------------------------------ the share withheld in the label
+def test_withhold_bonus_label_states_the_share_in_force(tmp_path):
+    from engine.output.explain import explain_leader
+    from engine.output.report import write_report
+    import openpyxl
+
+    card = load_scorecard(overrides={"card.withhold_bonus_share": 0.3})
+    result = score(read_workbook(SAMPLE), card, years=[2025])
+    qh011 = _by_id(result)["QH011"]     # 6 points in 2025
+    (cons,) = [c for c in qh011.consequences if c.code == "WITHHOLD_BONUS_50"]   # the code is unchanged
+    assert cons.label == "扣发该年度30%目标考核奖"                                # before: 50%
+    assert cons.parameters["card.withhold_bonus_share"] == 0.3
+    assert "扣发该年度30%目标考核奖（WITHHOLD_BONUS_50）" in explain_leader(result, qh011)
+    assert card.rule("CARD_WITHHOLD_BONUS").rule.title == "年度扣分6分以上扣发30%目标考核奖"
+    write_report(result, tmp_path / "r.xlsx")
+    cells = {str(c.value) for ws in openpyxl.load_workbook(tmp_path / "r.xlsx") for row in ws.iter_rows()
+             for c in row if c.value is not None}
+    assert any("扣发该年度30%目标考核奖" in c for c in cells)
+    # 50% is left only in the source's own words (the quote, the parameter's citation)
+    assert {c for c in cells if "50%" in c} == {c for c in cells if "50%" in c and ("出台廉政监督卡制度" in c or "002_" in c)}
+    default = _by_id(score(read_workbook(SAMPLE), load_scorecard(), years=[2025]))["QH011"]
+    assert [c.label for c in default.consequences if c.code == "WITHHOLD_BONUS_50"] == ["扣发该年度50%目标考核奖"]
+
+
+# ------------------------------------------------------------------ 连续三年: the reading is recorded
+def test_three_year_clause_records_its_reading_and_sums():
+    card = load_scorecard()
+    demote = card.rule("CARD_DEMOTE")
+    assert "连续三年扣分在14分以上" in demote.rule.source.quote and "连续三年累计" not in demote.rule.source.quote
+    assert "原文“连续三年扣分在14分以上”没有“累计”二字" in demote.rule.why
+    assert "读作三年之和" in card.params["card.demote_three_years"].meaning
+    clauses = dict(demote.rule.named_conditions())
+    assert clauses["three_years"] == "deduction_points_3y >= card.demote_three_years"   # the sum is kept
+
+
+# ------------------------------------------------------------------ 连续二年: literal / cumulative
+def test_two_year_mode_literal_lets_last_then_second_last_through_and_cumulative_catches_it():
+    """青山乡 (乡镇): 2024 b = 1 (8th of 8), 2025 b = 2 (7th of 8); QH018 and QH019 its 一把手 both years."""
+    book = read_workbook(SAMPLE)
+    literal = _by_id(score(book, load_scorecard(), years=[2025]))
+    scenario = ROOT / "scorecards" / "scenarios" / "elimination_cumulative.yaml"
+    cumulative = _by_id(score(book, load_scorecard(scenario=scenario), years=[2025]))
+    for lid in ("QH018", "QH019"):
+        assert (literal[lid].scores["bottom_position_prev"], literal[lid].scores["bottom_position"]) == (1, 2)
+        assert [c.code for c in literal[lid].consequences] == []
+        (cons,) = cumulative[lid].consequences          # before: the parameter did not exist
+        assert (cons.code, cons.clauses) == ("ELIMINATION_ADJUST_POST", ["two_years"])
+        assert cons.detail["derived_from"]["elimination_two_years_met"]["clauses"] == ["township_cumulative"]
+        assert cons.parameters["elimination.two_year_mode"] == "cumulative"
+    # 柳河镇 (b 2, 3) is caught under either reading; only the two 青山乡 leaders change.
+    changed = sorted(lid for lid in literal if [c.code for c in literal[lid].consequences]
+                     != [c.code for c in cumulative[lid].consequences])
+    assert changed == ["QH018", "QH019"]
+
+
+# ------------------------------------------------------------------ 会签: whom it is attributed to is local
+def test_countersign_attribution_is_a_local_parameter():
+    card = load_scorecard()
+    param = card.params["countersign.attribute_to"]
+    assert (param.value, param.provenance) == ("top", "local")            # before: no such parameter
+    assert "七一路办事处" in card.params["countersign.amount"].citation
+    assert "该办事处自己的财务制度" in card.rule("COUNTERSIGN_MISSING").rule.why
+    book = read_workbook(SAMPLE)
+    top = _by_id(score(book, card, years=[2025]))
+    unit = _by_id(score(book, load_scorecard(overrides={"countersign.attribute_to": "unit"}), years=[2025]))
+    for lid in ("QH050", "QH051"):      # 县农业农村局: 15800 + 42000 not countersigned
+        (a,) = [c for c in top[lid].consequences if c.code == "COUNTERSIGN_MISSING"]
+        (b,) = [c for c in unit[lid].consequences if c.code == "COUNTERSIGN_MISSING"]
+        assert (a.rule_id, a.subject, a.label) == ("COUNTERSIGN_MISSING", "leader", "大额支出未经领导班子会签")
+        assert (b.rule_id, b.subject, b.label) == ("COUNTERSIGN_MISSING_UNIT", "unit", "大额支出未经领导班子会签：记为单位问题")
+        assert a.facts == b.facts == {"count": 2, "amount_total": 57800.0}
+
+
+def test_a_choice_parameter_is_tested_with_equals_only():
+    from engine.rules.conditions import ConditionError, Not, Param, Truth, parse_condition
+
+    params = {"elimination.two_year_mode": "literal", "elimination.require_tenure": True}
+    node = parse_condition('elimination.two_year_mode == "cumulative"', {}, params)
+    assert node == Truth(Param("elimination.two_year_mode"), "cumulative")
+    assert parse_condition('"literal" != elimination.two_year_mode', {}, params) == \
+        Not(Truth(Param("elimination.two_year_mode"), "literal"))
+    with pytest.raises(ConditionError, match="take == or !="):
+        parse_condition('elimination.two_year_mode >= "cumulative"', {}, params)
+    with pytest.raises(ConditionError, match="is not text"):
+        parse_condition('elimination.require_tenure == "yes"', {}, params)

@@ -94,7 +94,7 @@ def test_condition_rendered_from_the_tree_with_and_without_numbers() -> None:
     countersign = card.rule("COUNTERSIGN_MISSING")
     node = countersign.clauses[0][1]
     assert render(node, RenderContext(card.params, "expenditure")) == \
-        "支出金额 ≥ 3000（countersign.amount，篇4），且是否经领导班子会签：否"
+        "参数 countersign.attribute_to（本地参数）为“top”，且支出金额 ≥ 3000（countersign.amount，篇4），且是否经领导班子会签：否"
 
 
 def test_nearest_miss_and_families_not_evaluated(tmp_path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth, param_truth
 
 _KIND = {"number": (int, float), "bool": (bool,), "text": (str,)}
 
@@ -31,7 +31,7 @@ def truth(node: Node, record: dict[str, Any], params: dict[str, Any]) -> bool | 
         return None if None in values else not decisive
     if isinstance(node, Truth):
         if isinstance(node.ref, Param):
-            return bool(params[node.ref.name])
+            return param_truth(node, params)
         return _equal(record.get(node.ref.name), "bool", True)
     value = _value(node, params)
     fact = record.get(node.fact.name)

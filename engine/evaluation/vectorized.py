@@ -30,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth, param_truth
 
 Masks = tuple[np.ndarray, np.ndarray]  # (definitely true, definitely false), one bool per record
 
@@ -101,7 +101,7 @@ def evaluate(node: Node, cols: Columns, params: dict[str, Any]) -> Masks:
         return (np.logical_or.reduce([p[0] for p in parts]), np.logical_and.reduce([p[1] for p in parts]))
     if isinstance(node, Truth):
         if isinstance(node.ref, Param):
-            return _const(n, bool(params[node.ref.name]))
+            return _const(n, param_truth(node, params))
         return _equal(cols, node.ref.name, node.ref.type, True)
     if isinstance(node, Compare):
         value = _value(node.value, params)

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from engine.evaluation.results import RunResult
 from engine.input.sheets import FIVE_DIMENSIONS
-from engine.rules.model import CONSEQUENCE_CODES
+from engine.rules.model import CONSEQUENCE_CODES, code_label
 
 # Families tried first (Simplified Chinese faces), then anything whose name says CJK/Chinese.
 PREFERRED_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -148,7 +148,7 @@ def _per_unit(result: RunResult) -> Any:
     palette = colormaps["tab20"]
     for i, code in enumerate(codes):
         widths = [counts[u][code] for u in shown]
-        ax.barh(shown, widths, left=left, color=palette(i % 20), label=CONSEQUENCE_CODES.get(code, code))
+        ax.barh(shown, widths, left=left, color=palette(i % 20), label=code_label(code, _params(result)))
         left = [a + b for a, b in zip(left, widths)]
     span = "、".join(map(str, result.years))
     more = f"，仅列后果最多的 {MAX_UNITS} 个单位" if len(units) > MAX_UNITS else ""

@@ -20,6 +20,7 @@ from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.output.deciding import BASE_ZH, OTHER_ZH, Sides, deciding_lines
 from engine.rules.load import Scorecard
 from engine.rules.model import CONSEQUENCE_CODES, ConsequenceAction
+from engine.rules.model import code_label as catalogue_label
 from engine.xlsxio import format_value, parameter_cell, save_workbook_stable, table_sheet
 
 SCORE_NAMES = {"deduction_points": "当年扣分", "five_weighted": "五个强化加权分", "composite": "综合得分"}
@@ -41,7 +42,7 @@ def scorecard_codes(*cards: Scorecard) -> list[str]:
 
 
 def code_label(code: str) -> str:
-    return CONSEQUENCE_CODES.get(code, code)
+    return catalogue_label(code)  # across scenarios: no parameter-dependent number
 
 
 def differing_parameters(base: Scorecard, other: Scorecard) -> list[dict[str, Any]]:

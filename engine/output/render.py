@@ -106,6 +106,8 @@ def evaluate(node: Node, values: Mapping[str, Any], ctx: RenderContext) -> bool 
         return bool(node.value)
     if isinstance(node, Truth):
         v = values.get(node.ref.name) if isinstance(node.ref, Fact) else ctx.value(node.ref.name)
+        if isinstance(node.ref, Param) and node.equals is not None:
+            return v == node.equals
         return None if v is None else bool(v)
     if isinstance(node, Not):
         inner = evaluate(node.item, values, ctx)
@@ -228,6 +230,12 @@ def _render(node: Node, ctx: RenderContext, values: Mapping[str, Any] | None, to
 
 
 def _render_truth(node: Truth, ctx: RenderContext, values: Mapping[str, Any] | None, negated: bool) -> str:
+    if isinstance(node.ref, Param) and node.equals is not None:
+        p = ctx.params.get(node.ref.name)
+        relation = "不为" if negated else "为"
+        if values is None:
+            return f"参数 {node.ref.name}（{where_from(p)}）{relation}“{node.equals}”"
+        return f"参数 {node.ref.name}（{where_from(p)}）：{text_value(ctx.value(node.ref.name))}"
     if isinstance(node.ref, Param):
         p = ctx.params.get(node.ref.name)
         actual = ctx.value(node.ref.name)

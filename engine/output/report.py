@@ -19,7 +19,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from engine.rules.model import CONSEQUENCE_CODES
+from engine.rules.model import CONSEQUENCE_CODES, code_label
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.output.report_rules import write_rules_sheet
 from engine.input.issue_table import ERROR_FILL_RGB, ISSUE_SHEET_HEADERS
@@ -89,9 +89,12 @@ def ordered_codes(codes: Iterable[str]) -> list[str]:
 def code_labels(result: RunResult) -> dict[str, str]:
     """The catalogue label per code (a rule's own label may name one case, e.g. one category)."""
     labels: dict[str, str] = {}
+    values = {p.name: p.value for p in result.parameters}
     for leader in result.results:
         for cons in leader.consequences:
-            labels.setdefault(cons.code, CONSEQUENCE_CODES.get(cons.code, cons.label))
+            # the share a label states is among the parameters the consequence carries
+            labels.setdefault(cons.code, code_label(cons.code, {**values, **cons.parameters})
+                              if cons.code in CONSEQUENCE_CODES else cons.label)
     return labels
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from engine.evaluation.results import RunResult
-from engine.rules.model import CONSEQUENCE_CODES
+from engine.rules.model import code_label as catalogue_label
 from engine.output.printing import fit_row_heights, wrap_all
 from engine.xlsxio import cell_value, table_ref, table_sheet, write_header
 
@@ -57,7 +57,7 @@ def _block(ws: Any, row: int, title: str, lines: list[tuple[str, Any]]) -> int:
 
 
 def _label(code: str) -> str:
-    return CONSEQUENCE_CODES.get(code, code)
+    return catalogue_label(code)  # across scenarios: no parameter-dependent number
 
 
 def _detail_columns(ws: Any, result: RunResult, review: Any) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, Const, ContainsAny, In, Node, Not, Or, Param, Truth, param_truth
 
 Compiled = bool | dict[str, Any]
 
@@ -42,7 +42,7 @@ def _compile(node: Node, params: dict[str, Any], negate: bool) -> Compiled:
         return _combine(parts, is_and)
     if isinstance(node, Truth):
         if isinstance(node.ref, Param):
-            return bool(params[node.ref.name]) != negate
+            return param_truth(node, params) != negate
         return {node.ref.name: not negate}
     if isinstance(node, Compare):
         op = _NEGATE[node.op] if negate else node.op

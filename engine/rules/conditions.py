@@ -75,9 +75,19 @@ class ContainsAny:
 
 @dataclass(frozen=True)
 class Truth:
-    """A boolean fact or boolean parameter used on its own."""
+    """A boolean fact or boolean parameter used on its own, or a parameter compared with a
+    value (`elimination.two_year_mode == "cumulative"`: `equals` holds the value). A parameter's
+    value is known when the scorecard loads, so such a test is true or false for every record."""
 
     ref: Fact | Param
+    equals: Any = None
+
+
+def param_truth(node: Truth, params: dict[str, Any]) -> bool:
+    """The truth of a parameter test under the values in force."""
+    assert isinstance(node.ref, Param)
+    value = params[node.ref.name]
+    return bool(value) if node.equals is None else value == node.equals
 
 
 @dataclass(frozen=True)
@@ -315,9 +325,17 @@ def _require_bool(node: Any) -> Node:
 _FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
 
 
-def _make_compare(op: str, left: Any, right: Any, pos: int) -> Compare:
+def _make_compare(op: str, left: Any, right: Any, pos: int) -> Compare | Truth | Not:
     if not isinstance(left, Fact) and isinstance(right, Fact):
         left, right, op = right, left, _FLIP[op]
+    if isinstance(right, Param) and isinstance(left, Const):
+        left, right = right, left
+    if isinstance(left, Param) and isinstance(right, Const) and isinstance(right.value, str):
+        # a choice parameter tested against one of its values (compared at load, never per record)
+        if op not in ("==", "!="):
+            raise ConditionError(f"comparison at column {pos + 1}: a parameter and a text value take == or !=")
+        test = Truth(left, right.value)
+        return test if op == "==" else Not(test)
     if not isinstance(left, Fact):
         raise ConditionError(f"comparison at column {pos + 1} must involve a fact")
     if isinstance(right, Fact):
@@ -386,6 +404,9 @@ def check_params(node: Node, params: dict[str, Any]) -> None:
         elif isinstance(n, (In, ContainsAny)) and isinstance(n.values, Param):
             for value in _as_list(params[n.values.name], "in"):
                 _check_operand(n.fact, value, "==")
+        elif isinstance(n, Truth) and isinstance(n.ref, Param) and n.equals is not None:
+            if not isinstance(params[n.ref.name], str):
+                raise ConditionError(f"parameter {n.ref.name!r} is not text; it cannot equal {n.equals!r}")
         elif isinstance(n, Truth) and isinstance(n.ref, Param):
             if not isinstance(params[n.ref.name], bool):
                 raise ConditionError(f"parameter {n.ref.name!r} is not true/false")

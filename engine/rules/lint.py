@@ -30,7 +30,7 @@ import yaml
 from pydantic import ValidationError
 
 from engine.rules import load
-from engine.rules.conditions import ConditionError, parse_condition
+from engine.rules.conditions import ConditionError, Not, Param, Truth, parse_condition
 from engine.rules.model import Rule, ScenarioDef, ScorecardDef
 from engine.rules.sampling import clause_truths
 from engine.rules.numbers import numbers_in_text
@@ -264,14 +264,16 @@ def _clause_findings(scorecard: load.Scorecard) -> list[Finding]:
     for loaded in scorecard.rules:
         node_of_rule = yaml.compose(loaded.path.read_text(encoding="utf-8"), Loader=load.SafeNoAliasLoader)
         truths = clause_truths(loaded.clauses, {**params, **loaded.local_values})
+        reachable = _reachable_under_some_choice(scorecard, loaded)
         names = [name for name, _ in loaded.clauses]
         for index, name in enumerate(names):
             loc = ["clauses", index, "condition"] if loaded.rule.clauses else ["condition"]
             line = line_of(node_of_rule, loc)
             label = f"条款 {name}" if name else "条件"
             if not any(t is True for t in truths[name]):
-                out.append(Finding(str(loaded.path), line, "CLAUSE_UNREACHABLE", "error",
-                                   f"{label}在现行参数下永远不会成立"))
+                if name not in reachable:
+                    out.append(Finding(str(loaded.path), line, "CLAUSE_UNREACHABLE", "error",
+                                       f"{label}在现行参数下永远不会成立"))
                 continue
             for other in names:
                 if other != name and all(o is True for t, o in zip(truths[name], truths[other]) if t is True):
@@ -279,6 +281,30 @@ def _clause_findings(scorecard: load.Scorecard) -> list[Finding]:
                                        f"{label}不会增加任何触发：凡它成立之处，条款 {other} 也成立"))
                     break
     return out
+
+
+def _reachable_under_some_choice(scorecard: load.Scorecard, loaded: load.LoadedRule) -> set[str]:
+    """Clauses that hold somewhere under another value of a choice parameter they test
+    (elimination.two_year_mode == "cumulative"): a scenario choice, not an unreachable clause."""
+    tested: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Truth) and isinstance(node.ref, Param) and node.equals is not None:
+            tested.add(node.ref.name)
+        for child in getattr(node, "items", ()) or ([node.item] if isinstance(node, Not) else []):
+            walk(child)
+
+    for _, node in loaded.clauses:
+        walk(node)
+    definitions = scorecard.definition.parameters
+    choices = [[(name, v) for v in (definitions[name].choices or [])] for name in sorted(tested)]
+    reachable: set[str] = set()
+    for combination in itertools.product(*choices) if tested else ():
+        params = {**scorecard.values(), **dict(combination), **loaded.local_values}
+        for name, values in clause_truths(loaded.clauses, params).items():
+            if any(t is True for t in values):
+                reachable.add(name)
+    return reachable
 
 
 # --------------------------------------------------------------------------- driver

@@ -21,7 +21,8 @@ from engine.rules.conditions import (And, Compare, ConditionError, Const, Contai
                                      check_params, names_in, parse_condition)
 from engine.evaluation.runtime import RuleSpec, RuntimeFailure, Session
 from engine.evaluation.facts import CATALOGUE, fact_spec, fact_types, normalise_text
-from engine.rules.model import ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem
+from engine.rules.model import (LABEL_PARAM, ConcludeAction, Rule, ScenarioDef, ScorecardDef, constraint_problem,
+                               fill_params)
 
 BUNDLED_ROOT = Path(__file__).resolve().parents[1] / "_data"  # the copy a built wheel carries (setup.py)
 
@@ -234,7 +235,21 @@ def load_rule(path: Path, params: dict[str, Any], concluded: dict[str, str]) -> 
     undeclared = carried - set(rule.parameters)
     if undeclared:
         raise RuleFileError(path, f"then.carry names parameters not listed in parameters: {', '.join(sorted(undeclared))}")
-    return LoadedRule(rule, path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+    return LoadedRule(_filled(path, rule, params), path, tuple(clauses), frozenset(facts_read), frozenset(params_read))
+
+
+def _filled(path: Path, rule: Rule, params: dict[str, Any]) -> Rule:
+    """The rule with {parameter:%} in its title and consequence label replaced by the values in force,
+    so a scenario's share (card.withhold_bonus_share = 0.3) reads 30% wherever the label is shown."""
+    texts = {"title": rule.title, "label": getattr(rule.then, "label", "")}
+    named = {m.group(1) for text in texts.values() for m in LABEL_PARAM.finditer(text)}
+    if not named:
+        return rule
+    unlisted = named - set(getattr(rule.then, "carry", []))
+    if unlisted:
+        raise RuleFileError(path, f"title/label name parameters the consequence does not carry: {', '.join(sorted(unlisted))}")
+    then = rule.then.model_copy(update={"label": fill_params(texts["label"], params)})
+    return rule.model_copy(update={"title": fill_params(texts["title"], params), "then": then})
 
 
 def _in_force_only(rule: Rule, node: Node) -> Node:

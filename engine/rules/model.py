@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 # (SPEC section 3). A new rule adds a code; a code never changes meaning.
 CONSEQUENCE_CODES: dict[str, str] = {
     "DISQUALIFY_AWARDS": "取消该年度评比各类先进资格",
-    "WITHHOLD_BONUS_50": "扣发该年度50%目标考核奖",
+    # The share withheld is card.withhold_bonus_share (扣发该年度30%… under a 0.3 scenario; code_label
+    # fills it). The code keeps its name: codes are a public API.
+    "WITHHOLD_BONUS_50": "扣发该年度{card.withhold_bonus_share:%}目标考核奖",
     "DEMOTE_REMOVE_OR_RESIGN": "给予降职、免职或责令辞职",
     "ELIMINATION_ADJUST_POST": "视为不称职，实行末位淘汰，调整其职务",
     "MANUAL_REVIEW": "需人工复核",
@@ -63,12 +65,39 @@ class Clause(_Strict):
     condition: str = Field(min_length=1)
 
 
+# A rule's title or consequence label may state a parameter's value: "{card.withhold_bonus_share:%}"
+# (0.5 → 50%, 0.3 → 30%) or "{name}" (as written). Filled when the scorecard loads (engine.rules.load).
+LABEL_PARAM = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)(:%)?\}")
+
+
+def fill_params(text: str, values: dict[str, Any]) -> str:
+    """`text` with every {parameter} / {parameter:%} replaced by the value in force."""
+    def one(match: re.Match[str]) -> str:
+        value = values[match.group(1)]
+        if match.group(2):
+            value = round(value * 100, 6)
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        return shown + ("%" if match.group(2) else "")
+    return LABEL_PARAM.sub(one, text)
+
+
+def code_label(code: str, values: dict[str, Any] | None = None) -> str:
+    """A code's catalogue label with the parameters in force filled in; without them (a comparison of
+    scenarios that differ) the number is left out: 扣发该年度目标考核奖."""
+    label = CONSEQUENCE_CODES.get(code, code)
+    names = {m.group(1) for m in LABEL_PARAM.finditer(label)}
+    if values is not None and names <= set(values):
+        return fill_params(label, values)
+    return LABEL_PARAM.sub("", label)
+
+
 class ConsequenceAction(_Strict):
     """The rule's outcome: a consequence code attached to the leader-year."""
 
     kind: Literal["consequence"]
     code: str
-    label: str = Field(min_length=1, description="Chinese label shown in reports")
+    label: str = Field(min_length=1, description="Chinese label shown in reports; {parameter:%} states a carried "
+                                                  "parameter's value, e.g. 扣发该年度{card.withhold_bonus_share:%}目标考核奖")
     severity: Literal["info", "warning", "serious", "critical"]
     subject: Literal["leader", "unit"] = "leader"
     detail: dict[str, str] = Field(default_factory=dict, description="fixed text carried into the result")

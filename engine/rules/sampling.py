@@ -11,7 +11,7 @@ import itertools
 import random
 from typing import Any
 
-from engine.rules.conditions import And, Compare, Const, ContainsAny, Fact, In, Node, Not, Or, Param, Truth
+from engine.rules.conditions import And, Compare, Const, ContainsAny, Fact, In, Node, Not, Or, Param, Truth, param_truth
 
 MAX_POINTS = 20_000  # combinations evaluated per rule; beyond this a seeded sample
 
@@ -30,7 +30,9 @@ def truth(node: Node, record: dict[str, Any], params: dict[str, Any]) -> bool | 
     if isinstance(node, Const):
         return bool(node.value)
     if isinstance(node, Truth):
-        value = params[node.ref.name] if isinstance(node.ref, Param) else record.get(node.ref.name)
+        if isinstance(node.ref, Param):
+            return param_truth(node, params)
+        value = record.get(node.ref.name)
         return None if value is None else bool(value)
     if isinstance(node, Not):
         inner = truth(node.item, record, params)

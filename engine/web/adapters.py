@@ -20,7 +20,8 @@ from engine.input.issues import InputError, InputIssue
 from engine.input.workbook import read_workbook
 from engine.output.explain import explain_leader
 from engine.rules.load import PROJECT_ROOT, RuleFileError, Scorecard, load_scorecard, read_yaml
-from engine.rules.model import CONSEQUENCE_CODES, ConsequenceAction
+from engine.rules.model import ConsequenceAction
+from engine.rules.model import code_label as catalogue_label
 
 SCENARIO_DIR = PROJECT_ROOT / "scorecards" / "scenarios"
 PROVENANCE_ZH = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}
@@ -165,8 +166,8 @@ def json_name(result: RunResult) -> str:
 
 
 # ---------------------------------------------------------------- summary and table
-def code_label(code: str) -> str:
-    return CONSEQUENCE_CODES.get(code, code)
+def code_label(code: str, result: RunResult | None = None) -> str:
+    return catalogue_label(code, {p.name: p.value for p in result.parameters} if result else None)
 
 
 def summary(result: RunResult) -> dict[str, Any]:
@@ -191,7 +192,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "consequences": sum(len(r.consequences) for r in result.results),
         "notes": sum(1 for i in result.input_issues if i.severity == "note"),
         "errors": errors,
-        "per_code": [{"code": c, "label": code_label(c), "leaders": per_code[c]} for c in codes],
+        "per_code": [{"code": c, "label": code_label(c, result), "leaders": per_code[c]} for c in codes],
         "max_code": max(per_code.values(), default=0),
         "units": unit_rows,
     }
