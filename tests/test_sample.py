@@ -159,8 +159,10 @@ def test_rows_reference_rostered_leaders(data) -> None:
 GRADE_SCORE = {"好": 95, "较好": 85, "一般": 70, "差": 50}
 DIRECT_KEYWORDS = {  # a minimal synonym list, enough for the planted texts
     "干部人事": ("人事",), "工程招标": ("招标", "招投标"), "行政审批": ("审批",),
-    "物资采购": ("采购",), "财务": ("财务", "资金审批"),
+    "物资采购": ("采购",), "财务": ("财务", "财政", "资金审批"),
 }
+NOT_DIRECT = ("联系", "协管", "协助")       # SPEC 3.4 / issue 13: liaising or assisting is not 直接分管
+TRADITIONAL = str.maketrans("財務", "财务")  # enough for the planted 財務管理
 SEPARATORS = "、，,;；"
 
 
@@ -247,10 +249,10 @@ class Spec:
     def direct_categories(self, leader: dict) -> list[str]:
         cells = [r["portfolio"] for r in self.data["portfolios"]
                  if (r["year"], r["leader_id"]) == (self.year, leader["leader_id"])]
-        text = unicodedata.normalize("NFKC", "、".join(cells))
+        text = unicodedata.normalize("NFKC", "、".join(cells)).translate(TRADITIONAL)
         for sep in SEPARATORS:
             text = text.replace(unicodedata.normalize("NFKC", sep), "、")
-        items = [i.strip() for i in text.split("、") if i.strip()]
+        items = [i.strip() for i in text.split("、") if i.strip() and not any(w in i for w in NOT_DIRECT)]
         return [cat for cat, words in DIRECT_KEYWORDS.items()
                 if any(w in item for item in items for w in words)]
 

@@ -226,3 +226,32 @@ def test_a_choice_parameter_is_tested_with_equals_only():
         parse_condition('elimination.two_year_mode >= "cumulative"', {}, params)
     with pytest.raises(ConditionError, match="is not text"):
         parse_condition('elimination.require_tenure == "yes"', {}, params)
+
+
+# ------------------------------------------------------------------ 五个不直接分管: traditional characters
+@pytest.mark.parametrize(("typed", "item"), [
+    ("財務管理", "财务管理"), ("幹部人事、政府採購", None), ("行政審批", "行政审批"), ("國有資產", "国有资产"),
+    ("機構編制", "机构编制"), ("工程項目建設", "工程项目建设"), ("聯繫財務工作", "联系财务工作"),
+])
+def test_traditional_characters_fold_to_simplified(typed, item):
+    from engine.evaluation.facts import normalise_text, split_portfolio
+
+    if item is None:
+        assert split_portfolio(typed) == ["干部人事", "政府采购"]
+    else:
+        assert normalise_text(typed) == split_portfolio(typed)[0] == item
+
+
+def test_a_traditional_portfolio_matches_and_a_liaison_does_not(tmp_path):
+    from wbtools import PORTFOLIOS
+
+    book = make_workbook(tmp_path, {
+        "干部名册": [ROSTER, roster_row(2025, "1001"), roster_row(2025, "1002", unit="乙镇", name="李四")],
+        "分工": [PORTFOLIOS, [2025, "1001", "主持全面工作、財務、幹部人事"], [2025, "1002", "聯繫財務工作、协管人事"]],
+    })
+    by_id = _by_id(score(read_workbook(book), load_scorecard()))
+    (violation,) = [c for c in by_id["1001"].consequences if c.code == "DIRECT_CHARGE_VIOLATION"][:1]
+    rules = sorted(c.rule_id for c in by_id["1001"].consequences)
+    assert rules == ["DIRECT_CHARGE_FINANCE", "DIRECT_CHARGE_PERSONNEL"]      # before: neither matched
+    assert violation.facts["portfolio_raw"] == ["主持全面工作、財務、幹部人事"]
+    assert by_id["1002"].consequences == []                                   # before: 人事 fired

@@ -64,7 +64,7 @@ def test_sample_shows_the_counts_scorecard_run_prints(sample_run, cli_outputs):
     stdout, _, results_json = cli_outputs
     leader_years, fired = map(int, re.search(r"(\d+) 名干部·年度，(\d+) 项后果", stdout).groups())
     counts = _counts(sample_run[1].text)
-    assert (counts["leader-years"], counts["consequences"]) == (leader_years, fired) == (64, 92)  # 88 + 4: the 2025 image tie criticises 县市场监管局 (QH041, QH042)
+    assert (counts["leader-years"], counts["consequences"]) == (leader_years, fired) == (64, 93)  # 88 + 4 (the 2025 image tie, QH041 and QH042) + 1 (QH048 財務管理)
     # leaders per consequence: as counted from the CLI's own JSON
     results = json.loads(results_json.read_text(encoding="utf-8"))["results"]
     expected = {}

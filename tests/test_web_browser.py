@@ -137,7 +137,7 @@ def test_upload_filter_leader_whatif_download(page, server, tmp_path):
     _upload(page, server)
     page.wait_for_selector("#count-leader-years", timeout=60_000)
     assert page.locator("#count-leader-years").inner_text() == "64"
-    assert page.locator("#count-consequences").inner_text() == "92"
+    assert page.locator("#count-consequences").inner_text() == "93"
     run_url = page.url
     axe_check(page, "02-run")
 

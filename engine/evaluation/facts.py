@@ -16,6 +16,7 @@ import pandas as pd
 
 from engine.rules.conditions import FactType
 from engine.input.sheets import FIVE_DIMENSIONS
+from engine.evaluation.traditional import FOLD, to_simplified
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ CATALOGUE: tuple[FactSpec, ...] = (
     FactSpec("leader_id", "text", "portfolios", "干部编号", "分工.干部编号", "portfolio_item"),
     FactSpec("is_top", "bool", "portfolios", "是否党政一把手", "干部名册.是否一把手（同年度）", "portfolio_item"),
     FactSpec("portfolio_item", "text", "portfolios", "分管事项（单项，已规范化）",
-             "分工.分管事项按 、，,;； 拆分为单项，全角转半角（NFKC）并去掉所有空白", "portfolio_item",
-             normalised=True),
+             "分工.分管事项按 、，,;； 拆分为单项，全角转半角（NFKC）、繁体字转简体（关键词用到的字，"
+             "见 engine/evaluation/traditional.py）并去掉所有空白", "portfolio_item", normalised=True),
     FactSpec("portfolio_raw", "text", "portfolios", "分管事项原文", "分工.分管事项，原样", "portfolio_item"),
     FactSpec("row", "number", "portfolios", "Excel 行号", "该分工记录所在的 Excel 行", "portfolio_item"),
     # expenditure: one record per expenditure row
@@ -433,15 +434,16 @@ _SEPARATORS = re.compile(r"[、，,;；]")
 
 
 def normalise_text(text: str) -> str:
-    """NFKC (full-width folded) with every white space removed: how portfolio items are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC (full-width folded), traditional characters folded to simplified (財務 → 财务) and every
+    white space removed: how portfolio items are compared."""
+    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text)))
 
 
 def split_portfolio(text: str) -> list[str]:
     """'分管财务、 人事' → ['财务', '人事'], full-width folded (NFKC) and every space removed."""
     items = []
     # Normalise first: NFKC maps the half-width 、(U+FF64) and small commas onto the separators.
-    for part in _SEPARATORS.split(unicodedata.normalize("NFKC", text or "")):
+    for part in _SEPARATORS.split(to_simplified(unicodedata.normalize("NFKC", text or ""))):
         item = re.sub(r"\s+", "", part)
         if item:
             items.append(item)
@@ -453,8 +455,10 @@ def _portfolio_items(portfolios: pd.DataFrame | None, leader_year: pd.DataFrame)
     if portfolios is None or portfolios.empty:
         return pd.DataFrame(columns=columns)
     raw = portfolios["portfolio"]
-    # The same steps as split_portfolio, on the whole column: NFKC, split, drop white space and empties.
-    parts = raw.fillna("").astype(str).str.normalize("NFKC").str.split(_SEPARATORS.pattern, regex=True)
+    # The same steps as split_portfolio, on the whole column: NFKC, traditional → simplified, split,
+    # drop white space and empties.
+    parts = raw.fillna("").astype(str).str.normalize("NFKC").str.translate(FOLD).str.split(_SEPARATORS.pattern,
+                                                                                         regex=True)
     items = pd.DataFrame({"year": portfolios["year"].to_numpy(), "leader_id": portfolios["leader_id"].to_numpy(),
                           "portfolio_item": parts.to_numpy(), "portfolio_raw": raw.to_numpy(),
                           "row": portfolios["_row"].astype(int).to_numpy()}).explode("portfolio_item")

@@ -147,6 +147,8 @@ PORTFOLIO_2025: dict[str, tuple[str, ...]] = {
     "QH002": ("主持政府全面工作，行政审批\u3000",),      # full-width comma + full-width space
     "QH010": ("主持政府全面工作", "工程招投标"),         # synonym of 工程招标
     "QH022": ("主持全面工作",),                         # only 主持全面工作: no violation
+    "QH048": ("主持全面工作", "財務管理"),               # traditional characters: 財務 matches 财务
+    "QH028": ("主持全面工作", "联系财政工作"),           # 联系 wording: not 直接分管 (exclusion list)
 }
 
 # ----------------------------------------------------------------------------- 廉政监督卡
@@ -531,6 +533,10 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
     _c("direct_charge", "QH010", "DIRECT_CHARGE_VIOLATION", "桃源镇镇长分管“工程招投标”（招投标 → 工程招标）",
        "“工程招投标” (招投标 → 工程招标)"),
     _c("direct_charge", "QH022", "", "杏林镇镇长只“主持全面工作”，不违反", "only “主持全面工作”: no violation"),
+    _c("direct_charge", "QH048", "DIRECT_CHARGE_VIOLATION", "县卫健局局长分管“財務管理”（繁体字，转为简体后是“财务管理” → 财务）",
+       "“財務管理” in traditional characters: folded to 财务管理 → 财务"),
+    _c("direct_charge", "QH028", "", "县发改局局长“联系财政工作”：联系不是直接分管（排除词“联系”），不违反",
+       "“联系财政工作”: liaising is not being directly in charge (exclusion word 联系)"),
     _c("direct_charge", "QH032", "", "县财政局副局长分管“财务、人事”：不是一把手，不适用",
        "a deputy in charge of “财务、人事”: the rule is for 一把手 only"),
     _c("countersign", "QH047 QH048", "COUNTERSIGN_MISSING", "县卫健局一笔恰好3000元的支出未会签（3000元以上含本数）：1笔、合计3000元",

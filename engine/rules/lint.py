@@ -159,7 +159,9 @@ def _condition_findings(rf: _RuleFile, params: dict[str, Any], concluded: dict[s
 
 def _keyword_findings(rf: _RuleFile) -> list[Finding]:
     out = []
+    conditions = " ".join(text for _, text in rf.rule.named_conditions())
     for name, words in rf.rule.lists.items():
+        substring = re.search(rf"contains_any\s+lists\.{name}\b", conditions) is not None
         for i, word in enumerate(words):
             line = line_of(rf.node, ["lists", name, i])
             if word in words[:i]:
@@ -167,7 +169,7 @@ def _keyword_findings(rf: _RuleFile) -> list[Finding]:
                                    f"lists.{name}：“{word}”重复列出"))
                 continue
             inner = next((w for w in words if w != word and w in word), None)
-            if inner:
+            if inner and substring:  # a list matched whole (`in`) has no redundant longer words
                 out.append(Finding(str(rf.path), line, "KEYWORD_REDUNDANT", "warning",
                                    f"lists.{name}：“{word}”包含同一列表中的“{inner}”，不会增加任何命中"))
     return out
