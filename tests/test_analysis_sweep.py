@@ -10,7 +10,7 @@ import pytest
 from engine.cli import main
 from engine.output.sweep import RangeError, parse_range
 from engine.rules.load import load_scorecard
-from engine.rules.model import CONSEQUENCE_CODES
+from engine.rules.model import CONSEQUENCE_CODES, code_label  # code_label: no parameter-dependent number across sweep values
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "scorecards" / "samples" / "sample_county.xlsx"
@@ -51,7 +51,7 @@ def test_sweep_writes_json_xlsx_and_chart_with_a_stable_column_set(tmp_path, cap
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
     assert wb.sheetnames == ["各取值人数", "较上一取值的变化", "后果代码", "图表"]
     header = [c.value for c in wb["各取值人数"][1]]
-    assert header == ["年度", "参数 card.disqualify_awards 取值", *(CONSEQUENCE_CODES[c] for c in codes),
+    assert header == ["年度", "参数 card.disqualify_awards 取值", *(code_label(c) for c in codes),
                       "较上一取值新增受影响人数", "较上一取值不再受影响人数"]
     assert len(wb["图表"]._images) == 1
     assert (tmp_path / "s.png").read_bytes().startswith(PNG)
