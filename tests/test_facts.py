@@ -370,8 +370,24 @@ def test_derive_facts_scopes_and_expenditures():
         {"year": 2025, "unit": "甲镇", "amount": 120.5, "item": "文具", "countersigned": True},
     ], first_row=3)
     facts = derive_facts({"roster": roster, "expenditures": spend}, PARAMS)
-    assert set(facts) == {"leader_year", "portfolio_item", "expenditure", "image_round"}
-    assert facts["portfolio_item"].empty and facts["image_round"].empty
+    assert set(facts) == {"leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top"}
+    assert facts["portfolio_item"].empty and facts["image_round"].empty and facts["image_round_top"].empty
     records = facts["expenditure"].to_dict("records")
     assert [(r["amount"], bool(r["countersigned"]), r["item"], r["row"]) for r in records] == [
         (3000.0, False, "办公设备", 3), (120.5, True, "文具", 4)]
+
+
+def test_image_round_tops_and_the_tenure_at_the_round_before():
+    # 甲局 has two 一把手 in 2025: A (also in 2024) and B (new in 2025); C is a deputy.
+    roster = table("roster", [person(2024, "A", "甲局", "县直单位", True), person(2025, "A", "甲局", "县直单位", True),
+                              person(2025, "B", "甲局", "县直单位", True), person(2025, "C", "甲局", "县直单位", False)])
+    rows = [{"year": 2024, "round": 2, "unit": "甲局", "rank": 2}, {"year": 2024, "round": 2, "unit": "乙局", "rank": 1},
+            {"year": 2025, "round": 1, "unit": "甲局", "rank": 2}, {"year": 2025, "round": 1, "unit": "乙局", "rank": 1},
+            {"year": 2025, "round": 2, "unit": "甲局", "rank": 1}, {"year": 2025, "round": 2, "unit": "乙局", "rank": 2}]
+    tops = derive_facts({"roster": roster, "image_ranking": table("image_ranking", rows)}, PARAMS)["image_round_top"]
+    got = [(r["year"], r["image_round"], r["leader_id"], r["image_bottom"], r["image_bottom_prev_round"],
+            r["held_top_post_prev_round"]) for r in tops.to_dict("records")]
+    assert got == [(2024, 2, "A", 1, None, True),     # round 2: the round before is in the same year
+                   (2025, 1, "A", 1, 1, True),        # round 1 ← 2024 round 2: A was 甲局's 一把手 then
+                   (2025, 1, "B", 1, 1, False),       # B was not
+                   (2025, 2, "A", 2, 1, True), (2025, 2, "B", 2, 1, True)]

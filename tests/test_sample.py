@@ -242,8 +242,13 @@ class Spec:
                 codes.add("PRAISE")
             if r and r[1] <= 3:
                 codes |= {"CIRCULATE_CRITICISM", "WRITTEN_SELF_CRITICISM"}
-        if (low[0] and low[1]) or (low[1] and low[2]):
+        # image.require_tenure: across the year boundary the leader must have been the unit's 一把手 in Y-1
+        prev = self.roster.get((self.year - 1, leader["leader_id"]))
+        held = prev is not None and prev["unit"] == unit and prev["is_top"] == "是"
+        if (low[0] and low[1] and held) or (low[1] and low[2]):
             codes.add("ADMONITION")
+        elif low[0] and low[1]:
+            codes.add("MANUAL_REVIEW")
         return codes
 
     def direct_categories(self, leader: dict) -> list[str]:

@@ -134,8 +134,8 @@ def test_sample_ties_under_the_default_and_the_other_reading():
         return sorted((c.code, c.facts["image_bottom"]) for c in result[lid].consequences
                       if c.facts.get("image_round") == 2 and c.code != "PRAISE")
 
-    assert [default[lid].scores["bottom_position"] for lid in ("QH053", "QH056")] == [1, 1]
-    assert [other[lid].scores["bottom_position"] for lid in ("QH053", "QH056")] == [2, 2]
+    assert [default[lid].scores["bottom_position"] for lid in ("QH053", "QH057")] == [1, 1]
+    assert [other[lid].scores["bottom_position"] for lid in ("QH053", "QH057")] == [2, 2]
     assert image(default, "QH041") == image(default, "QH044") == \
         [("CIRCULATE_CRITICISM", 3), ("WRITTEN_SELF_CRITICISM", 3)]
     assert image(other, "QH041") == image(other, "QH044") == []   # both b = 10 − 7 + 1 = 4
@@ -255,3 +255,24 @@ def test_a_traditional_portfolio_matches_and_a_liaison_does_not(tmp_path):
     assert rules == ["DIRECT_CHARGE_FINANCE", "DIRECT_CHARGE_PERSONNEL"]      # before: neither matched
     assert violation.facts["portfolio_raw"] == ["主持全面工作、財務、幹部人事"]
     assert by_id["1002"].consequences == []                                   # before: 人事 fired
+
+
+# ------------------------------------------------------------------ 诫勉 across a change of 一把手
+def test_a_new_top_leader_is_not_admonished_for_the_predecessors_round():
+    """县住建局 is last in 2024 round 2 and 2025 round 1. 汪建峰 (QH057, 局长 since 2020) is admonished;
+    严立诚 (QH067) became 党组书记 in February 2025, so the 2024 round was his predecessor's: review."""
+    book = read_workbook(SAMPLE)
+
+    def image_2025(result, lid):
+        return [(c.code, c.rule_id, c.facts.get("image_round")) for c in result[lid].consequences
+                if c.code in ("ADMONITION", "MANUAL_REVIEW")]
+
+    default = _by_id(score(book, load_scorecard(), years=[2025]))
+    assert image_2025(default, "QH057") == [("ADMONITION", "IMAGE_ADMONITION", 1)]
+    assert image_2025(default, "QH067") == [("MANUAL_REVIEW", "IMAGE_ADMONITION_MANUAL_REVIEW", 1)]  # before: ADMONITION
+    (review,) = [c for c in default["QH067"].consequences if c.code == "MANUAL_REVIEW"]
+    assert review.facts["held_top_post_prev_round"] is False and review.facts["image_bottom_prev_round"] == 1
+    assert review.detail["reason_zh"].startswith("单位连续二次形象测评位列后三名，但该“一把手”在上一批次时不是本单位党政一把手")
+    assert ("干部名册", "严立诚") in {(e.sheet, e.values.get("姓名", "严立诚")) for e in review.evidence}
+    off = _by_id(score(book, load_scorecard(overrides={"image.require_tenure": False}), years=[2025]))
+    assert image_2025(off, "QH067") == [("ADMONITION", "IMAGE_ADMONITION", 1)]

@@ -146,6 +146,12 @@ def _image_prev_round(rec: dict[str, Any]) -> list[Filter]:
     return [{"year": year, "round": rnd, "unit": rec["unit"]}]
 
 
+def _leader_at_prev_round(rec: dict[str, Any]) -> list[Filter]:
+    """The leader's roster rows for the year of the round before and for this year."""
+    years = sorted({rec["year"] if rec["image_round"] == 2 else rec["year"] - 1, rec["year"]})
+    return [{"year": y, "leader_id": rec["leader_id"]} for y in years]
+
+
 def _register_builtin() -> None:
     card = ("year", "date", "item", "points")
     for fact, offsets in (("deduction_points", (0,)), ("deduction_points_prev", (-1,)),
@@ -180,6 +186,12 @@ def _register_builtin() -> None:
         register("image_round", fact, EvidenceSpec(
             "image_ranking", _image_prev_round, _IMAGE_COLUMNS, ("year", "round"),
             _bottom(None, fact="image_bottom_prev_round") if fact == "image_bottom_prev_round" else None))  # type: ignore[arg-type]
+    # image_round_top: the same rows, and the roster rows that make the leader the unit's 一把手
+    for (scope, fact), spec in list(EVIDENCE.items()):
+        if scope == "image_round":
+            register("image_round_top", fact, spec)
+    register("image_round_top", "is_top", EvidenceSpec("roster", same_leader(0), roster))
+    register("image_round_top", "held_top_post_prev_round", EvidenceSpec("roster", _leader_at_prev_round, roster))
 
 
 _register_builtin()

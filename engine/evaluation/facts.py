@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,11 @@ SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
               sum_fields=("amount",)),
     ScopeSpec("image_round", "每个单位每批次形象测评一条，后果归于本单位党政一把手", "unit_top", "image_ranking",
               group_by="image_round", context=("image_round", "image_rank", "image_count", "image_bottom")),
+    # 诫勉 looks at two rounds, and whether this 一把手 held the post at the earlier one (image.require_tenure):
+    # one record per round per 一把手 of the unit that year, so the test is per person.
+    ScopeSpec("image_round_top", "每个单位每批次形象测评、该单位每名党政一把手一条（干部名册当年是否一把手 = 是）",
+              "leader", "image_ranking", group_by="image_round",
+              context=("image_round", "image_rank", "image_count", "image_bottom")),
 )}
 
 
@@ -134,6 +139,15 @@ CATALOGUE: tuple[FactSpec, ...] = (
              "上一批次：第 2 批次的上一批次是同年第 1 批次，第 1 批次的上一批次是上一年第 2 批次；"
              "单位未参加上一批次时为空", "image_round", params=("ranking.tie_position",)),
 )
+# image_round_top: the image_round facts, plus who the 一把手 is and whether they held the post at the round before.
+CATALOGUE += tuple(replace(f, scope="image_round_top") for f in CATALOGUE if f.scope == "image_round") + (
+    FactSpec("leader_id", "text", "roster", "干部编号", "干部名册中该单位该年度的党政一把手", "image_round_top"),
+    FactSpec("is_top", "bool", "roster", "是否党政一把手", "干部名册.是否一把手 = 是（本范围只含一把手）",
+             "image_round_top"),
+    FactSpec("held_top_post_prev_round", "bool", "roster", "上一批次时已任本单位党政一把手",
+             "上一批次所在年度（第 2 批次为同年，第 1 批次为上一年）干部名册中该干部在本单位且是否一把手 = 是；"
+             "名册按年度记载，同年第 1 批次视为在任", "image_round_top", label="上一批次时已任本单位党政一把手"),
+)
 
 FACTS: dict[tuple[str, str], FactSpec] = {(f.scope, f.name): f for f in CATALOGUE}
 
@@ -165,11 +179,13 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
     it as not evaluated instead of passing silently.
     """
     leader_year = derive_leader_year(tables, params)
+    image_rounds = _image_rounds(_data(tables, "image_ranking"), _tie_rule(params))
     return {
         "leader_year": leader_year,
         "portfolio_item": _portfolio_items(_data(tables, "portfolios"), leader_year),
         "expenditure": _expenditures(_data(tables, "expenditures")),
-        "image_round": _image_rounds(_data(tables, "image_ranking"), _tie_rule(params)),
+        "image_round": image_rounds,
+        "image_round_top": _image_round_tops(image_rounds, tables["roster"]),
     }
 
 
@@ -479,6 +495,23 @@ def _expenditures(expenditures: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     out = expenditures[["year", "unit", "amount", "countersigned", "item", "_row"]].rename(columns={"_row": "row"})
     return out.reset_index(drop=True)
+
+
+def _image_round_tops(rounds: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
+    """Each image round × each 一把手 of the unit on that year's roster, with whether they were
+    the unit's 一把手 in the year of the round before (Y for round 2, Y-1 for round 1)."""
+    columns = [*rounds.columns, "leader_id", "is_top", "held_top_post_prev_round"]
+    tops = roster[roster["is_top"].astype(bool)][["year", "unit", "leader_id"]]
+    if rounds.empty or tops.empty:
+        return pd.DataFrame(columns=columns)
+    out = rounds.merge(tops, on=["year", "unit"], how="inner", sort=False)
+    out = out.sort_values(["year", "image_round", "image_rank", "unit", "leader_id"], kind="stable")
+    held = set(zip(tops["year"], tops["leader_id"], tops["unit"]))
+    prev_year = np.where(out["image_round"] == 2, out["year"], out["year"] - 1)
+    out["is_top"] = True
+    out["held_top_post_prev_round"] = [(y, lid, u) in held
+                                       for y, lid, u in zip(prev_year.tolist(), out["leader_id"], out["unit"])]
+    return out[columns].reset_index(drop=True)
 
 
 def _image_rounds(image: pd.DataFrame | None, tie_rule: str | None) -> pd.DataFrame:

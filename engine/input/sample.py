@@ -126,7 +126,9 @@ POSTS: tuple[Post, ...] = (
     _p("QH053", "杜卫平", "县自然资源局", "党组书记", T, "2019-10-14", "主持党组全面工作"),
     _p("QH054", "戴小红", "县自然资源局", "局长", T, "2020-11-30", "主持全面工作"),
     _p("QH055", "夏志远", "县自然资源局", "副局长", F, "2018-09-10", "土地审批、不动产登记"),
-    _p("QH056", "钟永福", "县住建局", "党组书记", T, "2018-03-05", "主持党组全面工作"),
+    _p("QH056", "钟永福", "县住建局", "党组书记", T, "2018-03-05", "主持党组全面工作", years=(2023, 2024)),
+    # a new 党组书记 from February 2025: not the unit's 一把手 at the 2024 round 2 image evaluation
+    _p("QH067", "严立诚", "县住建局", "党组书记", T, "2025-02-10", "主持党组全面工作", years=(2025,)),
     _p("QH057", "汪建峰", "县住建局", "局长", T, "2020-02-17", "主持全面工作"),
     _p("QH058", "田晓琳", "县住建局", "副局长", F, "2019-07-22", "工程招标、建筑市场"),
     _p("QH059", "任鹏飞", "县住建局", "副局长", F, "2024-07-01", "城市管理",
@@ -483,7 +485,7 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
     _c("elimination", "QH053 QH054", "ELIMINATION_ADJUST_POST",
        "县自然资源局2025年与县住建局并列第9名（共10个）：并列最后的单位都是倒数第一（单年条款）",
        "tied 9th of 10 with 县住建局 in 2025: the units tied for last are all b = 1 (single-year clause)"),
-    _c("elimination", "QH056 QH057", "ELIMINATION_ADJUST_POST",
+    _c("elimination", "QH057 QH067", "ELIMINATION_ADJUST_POST",
        "县住建局2025年与县自然资源局并列第9名，并列最后，倒数第一（单年条款；按另一种读法 b = 2，也在单年档内）",
        "tied for last (9th of 10): b = 1 (single-year clause; b = 2 under the other tie reading, still in the band)"),
     _c("elimination", "QH044 QH045", "ELIMINATION_ADJUST_POST", "县交通运输局2024年倒数第四、2025年倒数第五（连续二年条款）",
@@ -515,10 +517,15 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
     _c("image", "QH044 QH045", "PRAISE CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM",
        "县交通运输局第1批次第4名（表扬）；第2批次与县市场监管局并列第7名（倒数第三，批评）；不连续，不诫勉",
        "round 1 rank 4 (praise); round 2 tied 7th (b = 3: criticism); not consecutive"),
-    _c("image", "QH056 QH057", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM ADMONITION",
-       "县住建局2024年第2批次、2025年第1批次均列最后一名（跨年连续二次后三名 → 诫勉）；2025年第2批次第6名（不表扬）",
-       "last in 2024 round 2 and 2025 round 1 (two consecutive rounds across years → admonition); "
-       "2025 round 2 rank 6 (no praise)"),
+    _c("image", "QH057", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM ADMONITION",
+       "县住建局2024年第2批次、2025年第1批次均列最后一名（跨年连续二次后三名，局长两年均在任 → 诫勉）；2025年第2批次第6名（不表扬）",
+       "last in 2024 round 2 and 2025 round 1 (two consecutive rounds across years, 局长 in post both years → "
+       "admonition); 2025 round 2 rank 6 (no praise)"),
+    _c("image", "QH067", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM MANUAL_REVIEW",
+       "同上单位；严立诚2025年2月才任党组书记，2024年第2批次时不是本单位一把手：不为前任任内的排位诫勉，转人工复核"
+       "（image.require_tenure）；2025年第1批次最后一名照常通报批评、写出深刻检查",
+       "same unit; 严立诚 became party secretary in February 2025 and was not its 一把手 at 2024 round 2: no "
+       "admonition for the predecessor's round, manual review instead (image.require_tenure); criticised for 2025 round 1"),
     _c("image", "QH038 QH039", "CIRCULATE_CRITICISM WRITTEN_SELF_CRITICISM ADMONITION",
        "县人社局2025年第1批次第9名、第2批次第10名（同年连续二次后三名 → 诫勉；两批次各批评一次）",
        "2025 round 1 rank 9 and round 2 rank 10 (two consecutive rounds in one year → admonition; "

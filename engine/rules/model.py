@@ -129,7 +129,7 @@ class Rule(_Strict):
     id: str = Field(pattern=RULE_ID.pattern, description="equals the file name without .yaml")
     title: str = Field(min_length=2, description="Chinese title")
     family: str = Field(min_length=2, description="rule family, e.g. card, elimination")
-    scope: Literal["leader_year", "portfolio_item", "expenditure", "image_round"] = Field(
+    scope: Literal["leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top"] = Field(
         "leader_year", description="the records it runs over (see `scorecard facts`)")
     applies_to: Literal["all", "top"] = Field(description="all leaders, or only 党政一把手 (是否一把手=是)")
     what: str = Field(min_length=4, description="what it does")
