@@ -276,3 +276,12 @@ def test_a_new_top_leader_is_not_admonished_for_the_predecessors_round():
     assert ("干部名册", "严立诚") in {(e.sheet, e.values.get("姓名", "严立诚")) for e in review.evidence}
     off = _by_id(score(book, load_scorecard(overrides={"image.require_tenure": False}), years=[2025]))
     assert image_2025(off, "QH067") == [("ADMONITION", "IMAGE_ADMONITION", 1)]
+
+
+def test_the_fact_catalogue_is_grouped_by_scope():
+    from engine.output.explain import fact_catalogue
+
+    text = fact_catalogue()
+    section = text.split("## image_round_top：", 1)[1]
+    assert "| held_top_post_prev_round | bool | roster | 上一批次时已任本单位党政一把手 |" in section
+    assert "| held_top_post_2y |" in text.split("## portfolio_item：", 1)[0]   # a leader_year fact, listed there

@@ -8,7 +8,7 @@ import difflib
 import json
 from typing import Any
 
-from engine.evaluation.facts import CATALOGUE
+from engine.evaluation.facts import CATALOGUE, SCOPES
 from engine.evaluation.results import LeaderResult, RunResult
 from engine.output.trace import (Trace, evidence_line, family_name, grade_notes, parameter_line, score_items,
                                  source_line)
@@ -91,7 +91,11 @@ def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None 
 
 
 def fact_catalogue() -> str:
-    out = ["# 事实目录（规则可读取的事实）", "", "| 事实 | 类型 | 所需工作表 | 含义 | 计算方法 |", "|---|---|---|---|---|"]
-    for f in CATALOGUE:
-        out.append(f"| {f.name} | {f.type} | {f.sheet} | {f.meaning} | {f.derivation} |")
-    return "\n".join(out)
+    out = ["# 事实目录（规则可读取的事实）", ""]
+    for scope in SCOPES.values():   # a rule reads the facts of its own scope (rule file `scope`)
+        out += [f"## {scope.name}：{scope.meaning}", "", "| 事实 | 类型 | 所需工作表 | 含义 | 计算方法 |",
+                "|---|---|---|---|---|"]
+        out += [f"| {f.name} | {f.type} | {f.sheet} | {f.meaning} | {f.derivation} |"
+                for f in CATALOGUE if f.scope == scope.name]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
