@@ -36,7 +36,6 @@ _LABEL_FONT = Font(bold=True)
 _WEAK_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 _SCENARIO_FILL = PatternFill("solid", fgColor="FFF2CC")
 
-DEFAULT_WEAK_BELOW = 60.0  # SPEC 7 default of five.weak_below
 
 # Report order of the SPEC codes; codes not listed here follow, sorted.
 CODE_ORDER: tuple[str, ...] = (
@@ -98,11 +97,12 @@ def code_labels(result: RunResult) -> dict[str, str]:
     return labels
 
 
-def weak_threshold(result: RunResult) -> float:
+def weak_threshold(result: RunResult) -> float | None:
+    """five.weak_below in force; None (no highlighting) when the scorecard does not define it."""
     for param in result.parameters:
         if param.name == "five.weak_below" and isinstance(param.value, (int, float)):
             return float(param.value)
-    return DEFAULT_WEAK_BELOW
+    return None
 
 
 def _joined_labels(consequences: Sequence[Consequence]) -> str:
@@ -300,11 +300,12 @@ def _write_five(wb: Workbook, result: RunResult) -> None:
     headers = ["年度", "干部编号", "姓名", "单位", *(d.zh for d in FIVE_DIMENSIONS), "加权分"]
     rows = _five_rows(result)
     ws = table_sheet(wb, "五个强化", headers, rows)
-    if not rows:
+    weak = weak_threshold(result)
+    if not rows or weak is None:
         return
     first_col = get_column_letter(5)
     last_col = get_column_letter(4 + len(FIVE_DIMENSIONS))
-    threshold = format_value(weak_threshold(result))
+    threshold = format_value(weak)
     # ISNUMBER keeps blank cells (which Excel reads as 0) from turning red.
     rule = FormulaRule(formula=[f"AND(ISNUMBER({first_col}2),{first_col}2<{threshold})"],
                        fill=_WEAK_FILL)
