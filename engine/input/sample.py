@@ -480,8 +480,11 @@ PLANTED_CASES: tuple[PlantedCase, ...] = (
     _c("elimination", "QH007", "MANUAL_REVIEW", "同上单位；杨晓明2024年是副镇长，2025年1月任镇长，任职未覆盖两年窗口 → 需人工复核",
        "same unit; 杨晓明 was deputy in 2024 and became 镇长 in January 2025, so not in the top post for the "
        "whole window → manual review instead of elimination"),
-    _c("elimination", "QH018 QH019", "", "青山乡2024年倒数第一、2025年倒数第二：按字面，2025年不满足连续二年条款（2024年适用单年条款）",
-       "青山乡 b = 1 in 2024, b = 2 in 2025: read literally, not the two-year clause in 2025"),
+    _c("elimination", "QH018 QH019", "",
+       "青山乡2024年倒数第一、2025年倒数第二：按字面（默认），2025年不满足连续二年条款（2024年适用单年条款）；"
+       "情景 elimination_cumulative（两档合并读法）下认定",
+       "青山乡 b = 1 in 2024, b = 2 in 2025: read literally (the default), not the two-year clause in 2025; "
+       "caught under the elimination_cumulative scenario"),
     _c("elimination", "QH053 QH054", "ELIMINATION_ADJUST_POST",
        "县自然资源局2025年与县住建局并列第9名（共10个）：并列最后的单位都是倒数第一（单年条款）",
        "tied 9th of 10 with 县住建局 in 2025: the units tied for last are all b = 1 (single-year clause)"),
