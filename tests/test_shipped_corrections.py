@@ -285,3 +285,12 @@ def test_the_fact_catalogue_is_grouped_by_scope():
     section = text.split("## image_round_top：", 1)[1]
     assert "| held_top_post_prev_round | bool | roster | 上一批次时已任本单位党政一把手 |" in section
     assert "| held_top_post_2y |" in text.split("## portfolio_item：", 1)[0]   # a leader_year fact, listed there
+
+
+def test_every_choice_of_a_shipped_choice_parameter_has_chinese_words_on_the_what_if_page():
+    from engine.web.adapters import choice_label
+
+    card = load_scorecard()
+    choices = {c for p in card.definition.parameters.values() for c in (p.choices or [])}
+    assert {"literal", "cumulative", "top", "unit", "shared_from_bottom"} <= choices
+    assert {c: choice_label(c) for c in choices if choice_label(c) == str(c)} == {}

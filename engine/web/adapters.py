@@ -341,6 +341,10 @@ class ParamField:
 CHOICE_LABELS = {
     "n_minus_rank_plus_1": "并列名次位次相同（倒数位次 = 单位数 − 名次 + 1）",
     "shared_from_bottom": "并列单位共享更靠后的位次（并列最后都算倒数第一）",
+    "literal": "按字面：两年都在连续二年档内",
+    "cumulative": "两档合并：两年都在单年档与连续二年档之并内",
+    "top": "记在本单位党政一把手名下",
+    "unit": "记为单位问题",
     "once_per_tenure": "每个任期审计一次",
     "every_n_years": "每满 N 年审计一次",
 }
