@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_scorecard, read_workbook, score
+from engine.input.sample_packs import PACK_CASES
 from engine.input.sample import YEARS, expected_2025
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,10 @@ def test_every_leader_year_of_every_year_has_exactly_its_consequence_counts(coun
 
 def test_the_expected_counts_agree_with_the_planted_cases(counts):
     planted = expected_2025()
+    scorecard = load_scorecard()
+    for case in PACK_CASES:   # second-wave packs: rule ids (and clauses) → their codes
+        planted.setdefault(case.leader_id, set()).update(
+            scorecard.rule(e.split(":")[0]).rule.then.code for e in case.expect)
     fired = {lid: set(codes) for lid, codes in counts["2025"].items() if codes}
     assert fired == {lid: codes for lid, codes in planted.items() if codes}
 

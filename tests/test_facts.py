@@ -370,7 +370,9 @@ def test_derive_facts_scopes_and_expenditures():
         {"year": 2025, "unit": "甲镇", "amount": 120.5, "item": "文具", "countersigned": True},
     ], first_row=3)
     facts = derive_facts({"roster": roster, "expenditures": spend}, PARAMS)
-    assert set(facts) == {"leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top"}
+    assert set(facts) == {"leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top",
+                          "probation", "promotion", "audit", "personal_matter", "talk_trigger", "responsibility",
+                          "rectification"}
     assert facts["portfolio_item"].empty and facts["image_round"].empty and facts["image_round_top"].empty
     records = facts["expenditure"].to_dict("records")
     assert [(r["amount"], bool(r["countersigned"]), r["item"], r["row"]) for r in records] == [

@@ -109,8 +109,15 @@ def test_unreachable_and_subsumed_clauses(home):
     assert [(p, ln) for p, ln, _ in found(home, "CLAUSE_UNREACHABLE")] == [("rules/CARD_DEMOTE.yaml", line)]
     edit(path, "deduction_points_3y >= card.demote_three_years and deduction_points_3y < card.demote_two_years",
          "deduction_points_3y >= card.demote_three_years and deduction_points >= card.demote_one_year")
-    hits = found(home, "CLAUSE_SUBSUMED")
+    hits = [h for h in found(home, "CLAUSE_SUBSUMED") if h[0] == "rules/CARD_DEMOTE.yaml"]
     assert [(p, ln) for p, ln, _ in hits] == [("rules/CARD_DEMOTE.yaml", line)] and "one_year" in hits[0][2]
+
+
+def test_rotation_key_post_is_shown_to_add_nothing_beyond_same_post(home):
+    """Issue 13: key_post (10 years) can only fire where same_post (6 years) already did; lint says so."""
+    hits = {msg for p, _, msg in found(home, "CLAUSE_SUBSUMED") if p == "rules/ROTATION_DUE.yaml"}
+    assert hits == {"条款 key_post不会增加任何触发：凡它成立之处，条款 same_post 也成立",
+                    "条款 planned_exchange不会增加任何触发：凡它成立之处，条款 same_post 也成立"}
 
 
 def test_keyword_that_repeats_or_can_never_add_a_match(home):

@@ -17,10 +17,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.cli import main
+from engine.input.sheets import SECOND_WAVE
 from engine.store.db import resolve_store
 from pgserver import start_cluster
 
 SAMPLE = Path(__file__).resolve().parents[1] / "scorecards" / "samples" / "sample_county.xlsx"
+SECOND_WAVE_ZH = tuple(spec.zh for spec in SECOND_WAVE)
 YEARS = (2023, 2024, 2025)
 STORE_FIELDS = ("input_file", "input_fingerprint", "store")
 
@@ -37,6 +39,16 @@ def store(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "scorecard.db")
     return request.getfixturevalue("pg_cluster").new_database()
+
+
+def first_wave(source: Path, target: Path) -> Path:
+    """The sample with only the seven SPEC 4 sheets: every sheet has 年度, so each yearly import is one
+    version (the year-less second-wave sheets have their own test below)."""
+    wb = load_workbook(source)
+    for name in SECOND_WAVE_ZH:
+        del wb[name]
+    wb.save(target)
+    return target
 
 
 def split_year(source: Path, year: int, target: Path) -> Path:
@@ -58,10 +70,9 @@ def split_year(source: Path, year: int, target: Path) -> Path:
 @pytest.fixture(scope="session")
 def books(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("split")
-    out = {"whole": folder / "whole.xlsx"}
-    shutil.copy(SAMPLE, out["whole"])
+    out = {"whole": first_wave(SAMPLE, folder / "whole.xlsx")}
     for year in YEARS:
-        out[year] = split_year(SAMPLE, year, folder / f"sample_{year}.xlsx")
+        out[year] = split_year(out["whole"], year, folder / f"sample_{year}.xlsx")
     return out
 
 
@@ -344,3 +355,26 @@ def test_review_a_workbook_scored_with_the_earlier_years_from_the_store(capsys, 
     path = review_file(tmp_path, [[2025, lid, code_, "确认", "属实", "纪委张三", "2026-03-01"]])
     code, out, err = cli(capsys, "review", books[2025], "--file", path, "--store", store)
     assert code == 0 and "已记录 1 条复核意见（确认 1，撤销 0；日志第 3 条）" in out and "REVIEW_NOT_FIRED" not in err
+
+
+# ------------------------------------------------------------------ the second-wave sheets, some without 年度
+def test_year_less_sheets_are_stored_once_and_score_like_the_whole_workbook(capsys, tmp_path):
+    """任职经历, 谈话记录 ... have no 年度: every yearly import carries them, the store keeps one version
+    (unchanged imports add none) and a run from the store equals the run on the whole workbook."""
+    store = str(tmp_path / "scorecard.db")
+    whole = tmp_path / "whole.xlsx"
+    shutil.copy(SAMPLE, whole)
+    code, _, err = cli(capsys, "run", whole, "--year", "2025", "--out", tmp_path / "w.xlsx", "--json", tmp_path / "w.json")
+    assert code == 0, err
+    whole_result = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
+    outs = []
+    for year in YEARS:
+        code, out, err = cli(capsys, "import", split_year(SAMPLE, year, tmp_path / f"s{year}.xlsx"), "--store", store)
+        assert code == 0, out + err
+        outs.append(out)
+    assert "不分年度数据：新导入，第 1 版" in outs[0]
+    assert all("不分年度数据：与已存储的第 1 版相同，不新建版本" in out for out in outs[1:])
+    data, _ = run_store(capsys, store, tmp_path)
+    assert without_store_fields(data) == without_store_fields(whole_result)
+    used = [(v["year"], v["version"]) for v in data["store"]["versions_used"]]
+    assert used == [(2023, 1), (2024, 1), (2025, 1), (None, 1)]

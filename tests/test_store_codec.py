@@ -16,7 +16,10 @@ from test_store import SAMPLE
 def test_the_sample_round_trips_through_the_stored_form():
     book = read_workbook(SAMPLE)
     datasets = split_tables(book.tables, book.issues)
-    assert sorted(datasets) == ["2023", "2024", "2025"]
+    # the year-less sheets (任职经历, 试用期考核, 经济责任审计, 个人重大事项, 谈话记录, 巡察整改) are stored once, as "-"
+    assert sorted(datasets) == ["-", "2023", "2024", "2025"]
+    assert sorted(datasets[YEARLESS].counts()) == ["audits", "personal_matters", "posts", "probation",
+                                                   "rectifications", "talks"]
     rebuilt = join_tables(list(datasets.values()))
     assert list(rebuilt) == list(book.tables)
     for name, table in book.tables.items():
@@ -48,8 +51,8 @@ def test_a_sheet_without_a_year_column_is_stored_once_as_year_less_data():
     changes = diff(datasets[YEARLESS], after)
     assert changes == [{"change": "changed", "sheet": "posts", "key": "1001|#2", "column": "start",
                         "old": dt.date(2022, 1, 5), "new": dt.date(2022, 2, 1), "row": 3}]
-    # "posts" is not (yet) a contract sheet here, so its own name shows; a contract sheet shows its Chinese name
-    assert describe_change(changes[0]) == "  ~ 修改 posts 1001 第2条（第3行） start：2022-01-05 → 2022-02-01"
+    # a contract sheet and column show their Chinese names
+    assert describe_change(changes[0]) == "  ~ 修改 任职经历 1001 第2条（第3行） 任职开始：2022-01-05 → 2022-02-01"
 
 
 @pytest.mark.parametrize("value", [object(), b"bytes"])

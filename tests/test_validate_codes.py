@@ -9,7 +9,7 @@ import pytest
 import engine.input.xlsx_zip as xlsx_zip_module
 from engine.input.issues import CODES, InputError, InputIssue, make_issue
 from engine.input.workbook import read_workbook
-from wbtools import (ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, cache_formulas, cell_of,
+from wbtools import (ANNUAL, header, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, cache_formulas, cell_of,
                      deduction_row, encrypted_ole_bytes, make_workbook, put_error_cell, rewrite_member, roster_row,
                      sheet_member)
 
@@ -130,10 +130,17 @@ def test_duplicate_sheet(tmp_path):
 def test_sheet_absent_is_a_note(tmp_path):
     book = read_workbook(card(tmp_path, deduction_row()))
     absent = [i for i in book.issues if i.code == "SHEET_ABSENT"]
-    assert [i.sheet for i in absent] == ["干部名册", "综合考核排名", "形象测评", "分工", "大额支出", "五个强化"]
+    second_wave = ["任职经历", "试用期考核", "新提拔", "年度考核等次", "经济责任审计", "个人重大事项", "廉政报告",
+                   "谈话记录", "责任清单", "巡察整改"]
+    assert [i.sheet for i in absent] == ["干部名册", "综合考核排名", "形象测评", "分工", "大额支出", "五个强化",
+                                         *second_wave]
     assert {i.severity for i in absent} == {"note"}
     assert book.absent_sheets == ["roster", "annual_ranking", "image_ranking", "portfolios", "expenditures",
-                                  "five_reinforcements"]
+                                  "five_reinforcements", "posts", "probation", "promotions", "assessment_grades",
+                                  "audits", "personal_matters", "integrity_reviews", "talks", "responsibilities",
+                                  "rectifications"]
+    talks = next(i for i in absent if i.sheet == "谈话记录")
+    assert "谈话义务（八个必谈）" in talks.message_zh
 
 
 @covers("EXTRA_SHEET")
@@ -437,6 +444,16 @@ def test_score_out_of_range(tmp_path):
     path = make_workbook(tmp_path, {"五个强化": [FIVE, [2024, "1001", 90, 101, 80, 80, 80]]})
     issue = only(strict(path), "SCORE_OUT_OF_RANGE")
     assert cell_of(issue) == ("SCORE_OUT_OF_RANGE", "五个强化", 2, "贯彻决策部署", "101")
+
+
+@covers("BAD_SCORE")
+def test_bad_score(tmp_path):
+    """A test score is a number 0–100: a grade word (fine in 五个强化) is refused here."""
+    promo = [2025, "1001", "2025-03-01", "2025-03-05", "好", "是", "无问题", "否"]
+    path = make_workbook(tmp_path, {"新提拔": [header("promotions"), promo]})
+    issue = only(strict(path), "BAD_SCORE")
+    assert cell_of(issue) == ("BAD_SCORE", "新提拔", 2, "廉政知识测试成绩", "好")
+    assert "0–100 的分数" in issue.message_zh
 
 
 @covers("BAD_GRADE")

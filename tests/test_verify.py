@@ -31,7 +31,7 @@ def test_an_untouched_run_holds(stored, capsys):
     results, workbook = stored
     assert main(["verify", str(results), str(workbook)]) == 0
     out = capsys.readouterr().out
-    assert "结果：64 名干部·年度全部一致" in out and out.rstrip().endswith("结论：结果仍然成立。")
+    assert "结果：70 名干部·年度全部一致" in out and out.rstrip().endswith("结论：结果仍然成立。")
     data = json.loads(results.read_text(encoding="utf-8"))
     assert data["engine_version"] and set(data["input_sheets"]) >= {"roster", "deductions"}
     assert "scorecards/county.yaml" in data["rule_files"] and "rules/CARD_DEMOTE.yaml" in data["rule_files"]

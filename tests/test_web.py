@@ -64,7 +64,8 @@ def test_sample_shows_the_counts_scorecard_run_prints(sample_run, cli_outputs):
     stdout, _, results_json = cli_outputs
     leader_years, fired = map(int, re.search(r"(\d+) 名干部·年度，(\d+) 项后果", stdout).groups())
     counts = _counts(sample_run[1].text)
-    assert (counts["leader-years"], counts["consequences"]) == (leader_years, fired) == (64, 93)  # 88 + 4 (the 2025 image tie, QH041 and QH042) + 1 (QH048 財務管理)
+    assert (counts["leader-years"], counts["consequences"]) == (leader_years, fired) == (70, 130)  # 88 + 4 (the 2025 image tie, QH041 and QH042) + 1 (QH048 財務管理)
+    # + 37 of the second-wave packs (tests/test_end_to_end_packs.py); 70: six 中层 leaders added for 轮岗交流
     # leaders per consequence: as counted from the CLI's own JSON
     results = json.loads(results_json.read_text(encoding="utf-8"))["results"]
     expected = {}
@@ -164,9 +165,9 @@ def test_broken_workbook_shows_its_failure_table_and_keeps_nothing(c, app, tmp_p
 def test_table_filters_search_and_sort(c, sample_run):
     base = sample_run[0]
     all_rows = _rows(c.get(base).text)
-    assert len(all_rows) == 64
+    assert len(all_rows) == 70
     towns = _rows(c.get(base, params={"unit_type": "乡镇"}).text)
-    assert towns and all(r[4] == "乡镇" for r in towns) and len(towns) < 64
+    assert towns and all(r[4] == "乡镇" for r in towns) and len(towns) < 70
     one = _rows(c.get(base, params={"q": "QH003"}).text)
     assert [r[1] for r in one] == ["QH003"]
     by_name = _rows(c.get(base, params={"q": "张丽华"}).text)
@@ -431,3 +432,19 @@ def test_scorecard_serve_starts_and_answers(tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_whatif_moves_the_as_of_day_like_diff(c, sample_run, tmp_path):
+    """A mid-year review from the page (calendar.as_of = 06-30) flips the same leaders as `scorecard diff`;
+    a day that does not exist is refused in Chinese; talk.kinds (word lists) is shown, not edited."""
+    diffed = tmp_path / "d.json"
+    done = cli("diff", str(SAMPLE), "--set", "calendar.as_of=06-30", "--json", str(diffed))
+    assert done.returncode == 0, done.stderr
+    expected = {(c["year"], c["leader_id"], tuple(sorted(c["added"])), tuple(sorted(c["removed"])))
+                for c in json.loads(diffed.read_text(encoding="utf-8"))["changes"]}
+    page = c.post(sample_run[0] + "/whatif", data={"csrf_token": csrf(c), "p.calendar.as_of": "06-30"})
+    assert page.status_code == 200 and _flip_rows(page.text) == expected and len(expected) == 12   # 11 leaders lose a code; QH011 one of two TALK_OVERDUE
+    page = c.post(sample_run[0] + "/whatif", data={"csrf_token": csrf(c), "p.calendar.as_of": "06-31"})
+    assert page.status_code == 400 and "应为“月-日”，如 12-31、06-30" in page.text
+    form = c.get(sample_run[0] + "/whatif").text
+    assert "promotion: 任职谈话、廉政谈话" in form and 'name="p.talk.kinds"' not in form

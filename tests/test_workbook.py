@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from engine.input.issues import InputError
-from engine.input.sheets import SHEETS
+from engine.input.sheets import SECOND_WAVE, SHEETS
 from engine.input.workbook import Workbook, format_issues, read_workbook, sort_issues, write_issues_xlsx
 from wbtools import (DEDUCTIONS, FIVE, ROSTER, cell_of, deduction_row, encrypted_ole_bytes, header,
                      make_workbook, put_error_cell, rewrite_member, roster_row, sheet_member, valid_workbook,
@@ -56,7 +56,14 @@ def test_valid_workbook_tables(tmp_path):
         [90.0, "好", "较好"]
     assert book.tables["expenditures"]["amount"].tolist() == [5000.0]
     assert book.rows_in_sheet == {"roster": 3, "deductions": 2, "annual_ranking": 3, "image_ranking": 4,
-                                  "portfolios": 1, "expenditures": 1, "five_reinforcements": 1}
+                                  "portfolios": 1, "expenditures": 1, "five_reinforcements": 1,
+                                  **{spec.en: 1 for spec in SECOND_WAVE}}
+    # the second-wave kinds: dates as dates, a blank end as None, flags as bools, a test score as a number
+    posts = book.tables["posts"].iloc[0]
+    assert (posts["start"], posts["end"], posts["office_head"]) == (dt.date(2019, 7, 1), None, True)
+    assert book.tables["promotions"]["test_score"].tolist() == [88.0]
+    assert book.tables["integrity_reviews"].iloc[0][["reception", "vehicles", "conclusion"]].tolist() == \
+        ["好", 90.0, "合格"]
 
 
 def test_types_of_each_kind(tmp_path):
@@ -99,7 +106,7 @@ def test_sheet_and_header_matching_ignores_space_width_and_case(tmp_path):
     book = read_workbook(path)
     assert book.tables["deductions"]["points"].tolist() == [2.0]
     assert book.absent_sheets == ["roster", "annual_ranking", "image_ranking", "portfolios", "expenditures",
-                                  "five_reinforcements"]
+                                  "five_reinforcements", *(s.en for s in SECOND_WAVE)]
 
 
 def test_english_headers_everywhere(tmp_path):
@@ -324,7 +331,7 @@ def test_format_issues_table(tmp_path):
     lines = text.splitlines()
     assert lines[0].split() == ["级别", "工作表", "行", "列", "值", "代码", "说明"]
     assert any("NEGATIVE_POINTS" in line and "廉政监督卡" in line and "扣分必须为大于 0 的数" in line for line in lines)
-    assert lines[-1] == "共 2 个错误，7 条提示。"
+    assert lines[-1] == "共 2 个错误，17 条提示。"   # 6 + 10 absent sheets (SHEET_ABSENT) and the full-width ３
     english = format_issues(some_issues(tmp_path), lang="en")
     assert english.splitlines()[0].split()[:3] == ["Severity", "Sheet", "Row"]
     assert "points must be greater than 0" in english

@@ -77,6 +77,18 @@ def valid_workbook(directory: Path, name: str = "input.xlsx") -> Path:
         "分工": [PORTFOLIOS, [2024, "1001", "财务"]],
         "大额支出": [EXPENDITURES, [2024, "甲镇", dt.date(2024, 5, 1), 5000, "采购", "否"]],
         "五个强化": [FIVE, [2024, "1001", 90, "好", 80, 75.5, "较好"]],
+        # SPEC 4b
+        "任职经历": [header("posts"), ["1001", "甲镇", "党政办", "主任", "普通", "是", "是", dt.date(2019, 7, 1), None]],
+        "试用期考核": [header("probation"), ["1002", dt.date(2023, 5, 1), dt.date(2024, 4, 30), dt.date(2024, 5, 10), "合格"]],
+        "新提拔": [header("promotions"), [2024, "1002", dt.date(2024, 3, 1), dt.date(2024, 3, 5), 88, "是", "无问题", "否"]],
+        "年度考核等次": [header("assessment_grades"), [2024, "1001", "称职"]],
+        "经济责任审计": [header("audits"), ["1001", "甲镇", "任中", dt.date(2024, 6, 1), "无"]],
+        "个人重大事项": [header("personal_matters"), ["1001", "住房变动", dt.date(2024, 2, 1), dt.date(2024, 2, 20), "一致"]],
+        "廉政报告": [header("integrity_reviews"), [2024, "1001", dt.date(2024, 12, 20), "好", 90, "较好", 85, "一般", "合格"]],
+        "谈话记录": [header("talks"), ["1002", dt.date(2024, 3, 6), "任职谈话", "提拔任职"]],
+        "责任清单": [header("responsibilities"), [2024, "1001", "主体责任", "每季度研究", "办公室", dt.date(2024, 10, 31),
+                                             "是", "是", "是", "已完成", dt.date(2024, 10, 20)]],
+        "巡察整改": [header("rectifications"), ["甲镇", "XC-1", "台账不全", "1001", dt.date(2024, 6, 30), dt.date(2024, 6, 1)]],
     }, name=name)
 
 

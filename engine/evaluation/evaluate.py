@@ -7,7 +7,7 @@ behind them) are written into the records the next stratum sees.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -53,10 +53,12 @@ class RunOutcome:
     not_evaluated: list[dict[str, str]] = field(default_factory=list)
 
 
-def required_sheets(rule: LoadedRule, concluded_by: dict[str, LoadedRule]) -> set[str]:
-    """Input sheets a rule needs, through the rules whose conclusions it reads."""
+def required_sheets(rule: LoadedRule, concluded_by: dict[str, LoadedRule],
+                    facts: frozenset[str] | set[str] | None = None) -> set[str]:
+    """Input sheets a rule (or, with `facts`, one clause of it) needs, through the rules whose
+    conclusions it reads."""
     sheets: set[str] = {SCOPES[rule.rule.scope].sheet}
-    for name in rule.facts_read:
+    for name in rule.facts_read if facts is None else facts:
         spec = fact_spec(rule.rule.scope, name)
         if spec:
             sheets.add(spec.sheet)
@@ -113,11 +115,10 @@ def evaluate_records(scorecard: Scorecard, records: dict[str, list[dict[str, Any
     for stratum in scorecard.strata:
         by_scope: dict[str, list[LoadedRule]] = {}
         for rule in stratum:
-            missing = required_sheets(rule, concluded_by) - sheets_present if sheets_present is not None else set()
-            if missing:
-                _mark_not_evaluated(run.not_evaluated, rule, missing)
-            else:
-                by_scope.setdefault(rule.rule.scope, []).append(rule)
+            runnable = rule if sheets_present is None else _runnable(rule, concluded_by, sheets_present,
+                                                                     run.not_evaluated)
+            if runnable is not None:
+                by_scope.setdefault(rule.rule.scope, []).append(runnable)
         for scope, rules in by_scope.items():
             if session is None:
                 _run_stratum_vectorized(rules, run.outcomes[scope], params, columns[scope])
@@ -126,6 +127,33 @@ def evaluate_records(scorecard: Scorecard, records: dict[str, list[dict[str, Any
     if session is not None:
         session.close()
     return run
+
+
+def _runnable(rule: LoadedRule, concluded_by: dict[str, LoadedRule], present: set[str],
+              notes: list[dict[str, str]]) -> LoadedRule | None:
+    """The rule with only the clauses whose sheets have data; None (and a note) when no clause is left.
+
+    A clause whose data is absent is "not evaluated", never passed (SPEC 3.7): e.g. TALK_OVERDUE's
+    promotion clause when the workbook has no 新提拔 sheet, while its other clauses still run."""
+    missing = {name: required_sheets(rule, concluded_by, names_in(node)[0]) - present for name, node in rule.clauses}
+    if all(missing.values()):
+        _mark_not_evaluated(notes, rule, set().union(*missing.values()))
+        return None
+    dropped = [name for name, sheets in missing.items() if sheets]
+    if not dropped:
+        return rule
+    labels = rule.rule.clause_labels()
+    for name in dropped:
+        sheets = sorted(missing[name])
+        note = {
+            "family": rule.rule.family,
+            "reason_zh": f"工作簿中没有“{'、'.join(SHEET_LABELS.get(s, s) for s in sheets)}”的数据，"
+                         f"{rule.rule.title}的“{labels.get(name, name)}”条款未评估",
+            "reason_en": f"no data in {', '.join(sheets)}: clause {name} of {rule.id} not evaluated",
+        }
+        if note not in notes:
+            notes.append(note)
+    return replace(rule, clauses=tuple((n, node) for n, node in rule.clauses if not missing[n]))
 
 
 def _mark_not_evaluated(notes: list[dict[str, str]], rule: LoadedRule, missing: set[str]) -> None:

@@ -194,7 +194,35 @@ def _register_builtin() -> None:
     register("image_round_top", "held_top_post_prev_round", EvidenceSpec("roster", _leader_at_prev_round, roster))
 
 
+def _own_row(sheet: str, when: str | None = None) -> EvidenceSpec:
+    """The record's own row of `sheet` (only where the bool fact `when` is true)."""
+    return EvidenceSpec(sheet, lambda r: [{"_row": r["row"]}] if when is None or r.get(when) else [])
+
+
+def _register_packs() -> None:
+    """Second-wave packs (engine.evaluation.packs): roster facts by the roster rows, talk triggers by
+    the row of the sheet the trigger comes from and the leader's talks."""
+    roster = ("year", "unit", "title", "is_top", "post_since")
+    for fact in ("post_since", "unit_tenure_years"):
+        register("leader_year", fact, EvidenceSpec("roster", same_leader(0), roster))
+    for fact in ("was_top_prev_year", "changed_post"):
+        register("leader_year", fact, EvidenceSpec("roster", same_leader(-1, 0), roster))
+    for scope in ("probation", "promotion", "audit", "personal_matter", "talk_trigger", "responsibility",
+                  "rectification"):
+        register(scope, "is_top", EvidenceSpec("roster", same_leader(0), roster))
+    register("promotion", "card_points", EvidenceSpec("deductions", same_leader(0), ("year", "date", "item", "points")))
+    for fact in ("year", "leader_id", "row", "trigger_sheet", "trigger_row", "trigger_ref", "trigger_on", "trigger_what",
+                 "talk_kinds_needed"):
+        register("talk_trigger", fact, EvidenceSpec("talks", lambda r: []))  # shown by the trigger's own row
+    for fact, sheet in (("promotion_trigger", "promotions"), ("card_trigger", "deductions"),
+                        ("personal_trigger", "personal_matters")):
+        register("talk_trigger", fact, _own_row(sheet, when=fact))
+    for fact in ("talk_found", "talk_on", "talk_delay_days", "days_open"):
+        register("talk_trigger", fact, EvidenceSpec("talks", lambda r: [{"leader_id": r["leader_id"]}]))
+
+
 _register_builtin()
+_register_packs()
 
 
 # --------------------------------------------------------------------------- index

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -17,38 +17,8 @@ import pandas as pd
 from engine.rules.conditions import FactType
 from engine.input.sheets import FIVE_DIMENSIONS
 from engine.evaluation.traditional import FOLD, to_simplified
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    name: str
-    type: FactType
-    sheet: str            # the input sheet it needs (SheetSpec.en); "roster" is always needed
-    meaning: str          # Chinese, for auditors
-    derivation: str       # how it is computed
-    scope: str = "leader_year"
-    normalised: bool = False  # text NFKC-folded with white space removed: words matched against it must be too
-    label: str = ""           # short Chinese name shown in place of the identifier (default: from meaning)
-    params: tuple[str, ...] = ()  # scorecard parameters the derivation needs (no defaults in Python: see load)
-
-    @property
-    def short(self) -> str:
-        """The Chinese name readers see: `label`, else `meaning` up to its first formula or note."""
-        plain = re.sub(r"\s+[\x20-\x7e]*$", "", self.meaning)   # a trailing formula such as " P(Y-1)+P(Y)"
-        return self.label or re.split(r"[：:（(]", plain, maxsplit=1)[0]
-
-
-@dataclass(frozen=True)
-class ScopeSpec:
-    """A kind of record the rules run over, and whom its consequences attach to."""
-
-    name: str
-    meaning: str
-    attach: str                          # "leader": the record's leader; "unit_top": the unit's 一把手
-    sheet: str                           # the sheet its records come from
-    sum_fields: tuple[str, ...] = ()     # summed into the consequence when several records fire
-    group_by: str | None = None          # one consequence per value of this fact (e.g. the round)
-    context: tuple[str, ...] = ()        # facts every consequence of the scope shows, for the reader
+from engine.evaluation.factspec import FactSpec, ScopeSpec
+from engine.evaluation import packs
 
 
 SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
@@ -63,7 +33,7 @@ SCOPES: dict[str, ScopeSpec] = {s.name: s for s in (
     ScopeSpec("image_round_top", "每个单位每批次形象测评、该单位每名党政一把手一条（干部名册当年是否一把手 = 是）",
               "leader", "image_ranking", group_by="image_round",
               context=("image_round", "image_rank", "image_count", "image_bottom")),
-)}
+) + packs.SCOPES}
 
 
 CATALOGUE: tuple[FactSpec, ...] = (
@@ -149,6 +119,8 @@ CATALOGUE += tuple(replace(f, scope="image_round_top") for f in CATALOGUE if f.s
              "名册按年度记载，同年第 1 批次视为在任", "image_round_top", label="上一批次时已任本单位党政一把手"),
 )
 
+CATALOGUE += packs.FACTS
+
 FACTS: dict[tuple[str, str], FactSpec] = {(f.scope, f.name): f for f in CATALOGUE}
 
 
@@ -186,6 +158,7 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
         "expenditure": _expenditures(_data(tables, "expenditures")),
         "image_round": image_rounds,
         "image_round_top": _image_round_tops(image_rounds, tables["roster"]),
+        **packs.scope_records(tables, params, leader_year),
     }
 
 
@@ -211,7 +184,8 @@ def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] |
     base = _deduction_facts(base, _data(tables, "deductions"), assessed)
     base = _ranking_facts(base, _data(tables, "annual_ranking"), _tie_rule(params or {}))
     base["held_top_post_2y"] = _held_top_post(base, roster)
-    return _five_facts(base, _data(tables, "five_reinforcements"), params or {})
+    base = _five_facts(base, _data(tables, "five_reinforcements"), params or {})
+    return packs.leader_year_facts(base, tables, params or {})
 
 
 def _lookup(index: pd.MultiIndex, values: pd.Series, keys: list[pd.Series]) -> np.ndarray:

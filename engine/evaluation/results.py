@@ -68,6 +68,8 @@ class LeaderResult(_Model):
                                    # five_reinforcements, composite ... (null = not computable)
     consequences: list[Consequence]
     not_evaluated: list[dict[str, str]]  # [{family, reason_zh, reason_en}]
+    # open obligations as of calendar.as_of (engine.evaluation.packs.todo): talks, audits, reports, ...
+    obligations: list[dict[str, Any]] = []
 
 
 class ParameterInForce(_Model):

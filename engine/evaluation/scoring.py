@@ -18,6 +18,8 @@ import pandas as pd
 
 from engine.evaluation.evaluate import (DEFAULT_BACKEND, SHEET_LABELS, Firing, Outcome, RunOutcome, consequence_firings, evaluate_records,
                        matched_keywords)
+from engine.evaluation import packs
+from engine.evaluation.packs.todo import obligations
 from engine.evaluation.evidence import EvidenceIndex, consequence_evidence, num
 from engine.evaluation.facts import SCOPES, ScopeSpec, derive_facts, window_notes
 from engine.input.sheets import FIVE_DIMENSIONS
@@ -44,7 +46,7 @@ def score_workbook(path: str | Path, *, scorecard: Scorecard | None = None, year
 
 # Parameters the fact derivation reads (engine.evaluation.facts): facts prepared under one
 # set of their values are reused by any scorecard that agrees on them, re-derived otherwise.
-FACT_PARAMS = ("five.grades", "five.weights", "ranking.tie_position")
+FACT_PARAMS = ("five.grades", "five.weights", "ranking.tie_position") + packs.FACT_PARAMS
 
 
 @dataclass
@@ -250,8 +252,11 @@ def assemble(scorecard: Scorecard, run: RunOutcome, sheets_present: set[str], ev
         scope = scorecard.rule(key[2]).rule.scope
         by_leader.setdefault((key[0], key[1]), []).append(
             _consequence(groups[key], SCOPES[scope], evidence, (key[0], key[1])))
+    todo = obligations({scope: [o.record for o in outs] for scope, outs in run.outcomes.items()},
+                       scorecard.values())
     results = [leader_result(out, by_leader.get((out.record["year"], out.record["leader_id"]), []),
-                             run.not_evaluated, scorecard, sheets_present)
+                             run.not_evaluated, scorecard, sheets_present,
+                             todo.get((out.record["year"], out.record["leader_id"]), []))
                for out in run.outcomes["leader_year"]]
     return results, unmatched
 
@@ -263,7 +268,8 @@ def _portfolio_row(rec: dict[str, Any], leaders: dict) -> dict[str, Any]:
 
 
 def leader_result(outcome: Outcome, consequences: list[Consequence], family_notes: list[dict[str, str]],
-                  scorecard: Scorecard, sheets_present: set[str]) -> LeaderResult:
+                  scorecard: Scorecard, sheets_present: set[str],
+                  todo: list[dict[str, Any]] | None = None) -> LeaderResult:
     rec = outcome.record
     scores: dict[str, Any] = {name: rec.get(name) for name in SCORE_FACTS}
     scores["five_reinforcements"] = _five(rec)
@@ -274,7 +280,9 @@ def leader_result(outcome: Outcome, consequences: list[Consequence], family_note
         year=int(rec["year"]),
         scores=scores,
         consequences=consequences,
-        not_evaluated=family_notes + window_notes(rec, sheets_present, scorecard.values()),
+        not_evaluated=family_notes + window_notes(rec, sheets_present, scorecard.values())
+        + list(rec.get("__pack_notes") or []),
+        obligations=todo or [],
     )
 
 
@@ -381,6 +389,12 @@ SKIP_EFFECTS: dict[str, tuple[str, tuple[int, ...], str]] = {
     "annual_ranking": ("elimination", (0, 1), "unit"),
     "image_ranking": ("image", (0, 1), "unit"),
     "expenditures": ("countersign", (0,), "unit"),
+    "promotions": ("promotion", (0,), "leader"),
+    "assessment_grades": ("assessment", (0,), "leader"),
+    "integrity_reviews": ("integrity", (0,), "leader"),
+    "responsibilities": ("responsibility", (0,), "leader"),
+    # sheets without 年度 (任职经历, 试用期考核, 经济责任审计, 个人重大事项, 谈话记录, 巡察整改) feed several
+    # years: a skipped row is listed as unattributed (unmatched.skipped_rows_unattributed) for the reader
 }
 
 

@@ -247,6 +247,9 @@ CODES: dict[str, CodeInfo] = {
     "SCORE_OUT_OF_RANGE": _c(
         "error", "分数不在 0–100 之间", "score outside 0-100",
         _BAD + "分数应在 0–100 之间。", _BAD_EN + "the score must be between 0 and 100."),
+    "BAD_SCORE": _c(
+        "error", "不是分数", "not a score",
+        _BAD + "应为{expected}。", _BAD_EN + "expected {expected_en}."),
     "BAD_GRADE": _c(
         "error", "不是分数也不是等次", "neither a score nor a grade",
         _BAD + "应为{expected}。", _BAD_EN + "expected {expected_en}."),

@@ -78,6 +78,7 @@ EXPECTED: dict[Kind, tuple[str, str]] = {
     Kind.CHOICE: ("", ""),   # filled from ColumnSpec.choices
     Kind.SCORE_OR_GRADE: ("0–100 的分数或 好/较好/一般/差 之一",
                           "a score from 0 to 100 or one of 好/较好/一般/差"),
+    Kind.SCORE: ("0–100 的分数", "a score from 0 to 100"),
 }
 
 
@@ -484,12 +485,23 @@ def norm_score_or_grade(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
     return _finish(value, notes)
 
 
+def norm_score(raw: Any) -> tuple[Any, tuple[Problem, ...]]:
+    """A test score: a number 0..100; a grade word is not a score here."""
+    value, notes = norm_score_or_grade(raw)
+    if type(value) is str and value in GRADES:
+        return _bad("BAD_SCORE")
+    if notes and notes[0][0] == "BAD_GRADE":
+        return _bad("BAD_SCORE")
+    return value, notes
+
+
 Normaliser = Callable[[Any], tuple[Any, tuple[Problem, ...]]]
 
 _BY_KIND: dict[Kind, Normaliser] = {
     Kind.YEAR: norm_year, Kind.TEXT: norm_text, Kind.UNIT: norm_unit, Kind.ID: norm_id, Kind.FLAG: norm_flag,
     Kind.DATE: norm_date, Kind.POINTS: norm_points, Kind.AMOUNT: norm_amount,
     Kind.RANK: norm_rank, Kind.ROUND: norm_round, Kind.SCORE_OR_GRADE: norm_score_or_grade,
+    Kind.SCORE: norm_score,
 }
 
 

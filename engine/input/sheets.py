@@ -24,11 +24,23 @@ class Kind(str, Enum):
     ROUND = "round"          # int 1 or 2
     CHOICE = "choice"        # str, one of ColumnSpec.choices
     SCORE_OR_GRADE = "score_or_grade"  # float 0..100 or one of 好/较好/一般/差
+    SCORE = "score"          # float 0..100 (a test score: grades are not accepted)
 
 
 GRADES = ("好", "较好", "一般", "差")
 UNIT_TYPES = ("乡镇", "县直单位", "其他")
 POST_KINDS = ("普通", "审批", "人财物")
+ASSESSMENT_GRADES = ("优秀", "称职", "基本称职", "不称职")
+PASS_FAIL = ("合格", "不合格")
+CLEARANCES = ("无问题", "有问题", "未回复")
+AUDIT_KINDS = ("任中", "离任", "任期")
+AUDIT_FINDINGS = ("无", "一般", "较多", "严重违纪", "涉嫌犯罪")
+MATTER_KINDS = ("婚丧嫁娶", "出国出境", "经商办企业", "住房变动", "其他")
+VERIFICATIONS = ("一致", "不一致", "未核实")
+TALK_KINDS = ("任职谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "其他")
+DONE_STATES = ("已完成", "未完成")
+INTEGRITY_ASPECTS = (("公务接待", "reception"), ("配用交通工具", "vehicles"), ("民主作风", "democracy"),
+                     ("不以权谋私", "no_abuse"), ("收受礼金礼品", "gifts"))
 
 
 @dataclass(frozen=True)
@@ -161,7 +173,167 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
 )
 
+
+
+def _date(zh: str, en: str, help_zh: str, required: bool = True) -> ColumnSpec:
+    return ColumnSpec(zh, en, Kind.DATE, required=required, help_zh=help_zh + "，如 2025-03-01")
+
+
+def _choice(zh: str, en: str, choices: tuple[str, ...], required: bool = True, help_zh: str = "") -> ColumnSpec:
+    return ColumnSpec(zh, en, Kind.CHOICE, required=required, choices=choices,
+                      help_zh=help_zh or " / ".join(choices))
+
+
+def _flag(zh: str, en: str, help_zh: str, required: bool = True) -> ColumnSpec:
+    return ColumnSpec(zh, en, Kind.FLAG, required=required, help_zh=help_zh + "：是/否")
+
+
+# Second-wave sheets (SPEC 4b): the personnel cycle (issue 13) and integrity and accountability (issue 14).
+SECOND_WAVE: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "任职经历", "posts",
+        (
+            _LEADER, _UNIT,
+            ColumnSpec("科室", "office", Kind.TEXT, required=False, help_zh="所在科室（股室），单位领导可空"),
+            ColumnSpec("岗位", "post", Kind.TEXT, help_zh="岗位名称，如 审批股股长"),
+            _choice("岗位类别", "post_kind", POST_KINDS, help_zh="普通 / 审批 / 人财物（掌管人、财、物的重要岗位）"),
+            _flag("是否中层", "middle_level", "是否中层干部"),
+            _flag("是否科室正副职", "office_head", "是否担任科室正职或副职"),
+            _date("任职开始", "start", "任该岗位的开始日期"),
+            _date("任职结束", "end", "离开该岗位的日期；现任岗位留空", required=False),
+        ),
+        help_zh="每段任职经历一行；同一岗位连续的几段（无间断）合并计算任职年限",
+        family="rotation",
+    ),
+    SheetSpec(
+        "试用期考核", "probation",
+        (
+            _LEADER,
+            _date("试用期开始", "start", "试用期开始日期"),
+            _date("试用期满日期", "end", "试用期满日期"),
+            _date("考核日期", "assessed_on", "试用期满考核日期；未考核留空", required=False),
+            _choice("考核结果", "result", PASS_FAIL, required=False, help_zh="合格 / 不合格；未考核留空"),
+        ),
+        help_zh="新提拔干部试用期，每段试用期一行",
+        family="probation",
+    ),
+    SheetSpec(
+        "新提拔", "promotions",
+        (
+            _YEAR, _LEADER,
+            _date("提拔日期", "promoted_on", "提拔任职日期"),
+            _date("廉政谈话日期", "talk_on", "任前廉政谈话日期；未谈话留空", required=False),
+            ColumnSpec("廉政知识测试成绩", "test_score", Kind.SCORE, required=False,
+                       help_zh="党风廉政知识测试成绩 0–100；未测试留空"),
+            _flag("廉洁自律承诺", "pledge", "是否签订廉洁自律承诺", required=False),
+            _choice("廉政意见", "clearance", CLEARANCES, help_zh="纪委（监委）党风廉政意见：无问题 / 有问题 / 未回复"),
+            _flag("正在接受审查", "under_investigation", "是否正在接受纪律审查或监察调查"),
+        ),
+        key=("year", "leader_id"),
+        help_zh="当年新提拔（含拟提拔人选）干部，每人每年一行",
+        family="promotion",
+    ),
+    SheetSpec(
+        "年度考核等次", "assessment_grades",
+        (_YEAR, _LEADER, _choice("等次", "grade", ASSESSMENT_GRADES)),
+        key=("year", "leader_id"),
+        help_zh="年度考核等次，每名干部每年一行",
+        family="assessment",
+    ),
+    SheetSpec(
+        "经济责任审计", "audits",
+        (
+            _LEADER, _UNIT,
+            _choice("审计类型", "kind", AUDIT_KINDS, help_zh="任中 / 离任 / 任期"),
+            _date("审计日期", "audited_on", "审计（报告）日期"),
+            _choice("发现问题等次", "finding", AUDIT_FINDINGS,
+                    help_zh="无 / 一般 / 较多 / 严重违纪 / 涉嫌犯罪"),
+        ),
+        help_zh="经济责任审计，每次审计一行",
+        family="audit",
+    ),
+    SheetSpec(
+        "个人重大事项", "personal_matters",
+        (
+            _LEADER,
+            _choice("事项类别", "kind", MATTER_KINDS),
+            _date("发生日期", "occurred_on", "事项发生日期"),
+            _date("报告日期", "reported_on", "向组织报告的日期；未报告留空", required=False),
+            _choice("核实结果", "verified", VERIFICATIONS, required=False, help_zh="一致 / 不一致 / 未核实"),
+        ),
+        help_zh="领导干部个人重大事项，每个事项一行",
+        family="personal",
+    ),
+    SheetSpec(
+        "廉政报告", "integrity_reviews",
+        (
+            _YEAR, _LEADER,
+            _date("报告日期", "reported_on", "向上级党委和纪委报送个人廉政情况报告的日期；未报告留空", required=False),
+        ) + tuple(ColumnSpec(zh, en, Kind.SCORE_OR_GRADE, required=False,
+                             help_zh=f"考廉民主测评“{zh}”：0–100 分或 好/较好/一般/差")
+                  for zh, en in INTEGRITY_ASPECTS) + (
+            _choice("结论", "conclusion", PASS_FAIL, required=False, help_zh="年度考廉结论：合格 / 不合格"),
+        ),
+        key=("year", "leader_id"),
+        help_zh="年度廉政报告与考廉民主测评，每名干部每年一行",
+        family="integrity",
+    ),
+    SheetSpec(
+        "谈话记录", "talks",
+        (
+            _LEADER,
+            _date("谈话日期", "talked_on", "谈话日期"),
+            _choice("谈话类型", "kind", TALK_KINDS),
+            ColumnSpec("事由", "reason", Kind.TEXT, required=False, help_zh="谈话事由"),
+        ),
+        help_zh="对领导干部的谈话记录（八个必谈），每次谈话一行",
+        family="talk",
+    ),
+    SheetSpec(
+        "责任清单", "responsibilities",
+        (
+            _YEAR, _LEADER,
+            ColumnSpec("责任项目", "item", Kind.TEXT, required=False, help_zh="责任项目"),
+            ColumnSpec("工作措施", "measures", Kind.TEXT, required=False, help_zh="工作措施"),
+            ColumnSpec("责任部门", "department", Kind.TEXT, required=False, help_zh="责任部门"),
+            _date("完成时限", "due", "完成时限", required=False),
+            _flag("亲自制定", "drafted", "是否由本人亲自制定"),
+            _flag("集体讨论", "discussed", "是否经集体讨论"),
+            _flag("网上公示", "published", "是否网上公示"),
+            _choice("完成情况", "status", DONE_STATES, help_zh="已完成 / 未完成"),
+            _date("完成日期", "done_on", "完成日期；未完成留空", required=False),
+        ),
+        help_zh="党风廉政建设责任清单，每个责任项目一行",
+        family="responsibility",
+    ),
+    SheetSpec(
+        "巡察整改", "rectifications",
+        (
+            _UNIT,
+            ColumnSpec("问题编号", "issue_no", Kind.TEXT, help_zh="问题清单中的编号"),
+            ColumnSpec("问题描述", "issue_text", Kind.TEXT, help_zh="巡察发现的问题"),
+            ColumnSpec("责任人", "leader_id", Kind.ID, help_zh="整改责任人的干部编号"),
+            _date("整改时限", "due", "整改时限"),
+            _date("销号日期", "closed_on", "整改销号日期；未销号留空", required=False),
+        ),
+        key=("unit", "issue_no"),
+        help_zh="巡察整改问题清单，每个问题一行",
+        family="rectification",
+    ),
+)
+SHEETS = SHEETS + SECOND_WAVE
+
 SHEETS_BY_EN: dict[str, SheetSpec] = {s.en: s for s in SHEETS}
+
+# The rule families the sheets feed, as clerks name them (SHEET_ABSENT notes, "not evaluated" lines).
+FAMILY_NAMES: dict[str, str] = {
+    "roster": "干部名册", "card": "廉政监督卡", "elimination": "末位淘汰", "image": "形象测评",
+    "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化",
+    "rotation": "轮岗交流", "probation": "试用期", "promotion": "新提拔廉政三项与一票否决",
+    "assessment": "年度考核等次", "audit": "经济责任审计", "personal": "个人重大事项",
+    "integrity": "年度廉政报告与考廉", "talk": "谈话义务（八个必谈）", "responsibility": "责任清单",
+    "rectification": "巡察整改",
+}
 
 
 def sheet(en: str) -> SheetSpec:

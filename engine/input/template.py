@@ -58,6 +58,7 @@ KIND_ZH: dict[Kind, str] = {
     Kind.ROUND: "批次：1 或 2",
     Kind.CHOICE: "从下拉列表中选择",
     Kind.SCORE_OR_GRADE: "0–100 的分数，或等次 好/较好/一般/差（下拉列表可选等次）",
+    Kind.SCORE: "0–100 的分数",
 }
 
 # What the 说明 sheet adds to a column's own help: how the template formats it.
@@ -69,7 +70,7 @@ _KIND_NOTE: dict[Kind, str] = {
 # Column widths by what a column holds (Excel character units); long free text gets more.
 _KIND_WIDTH: dict[Kind, int] = {
     Kind.YEAR: 8, Kind.TEXT: 14, Kind.UNIT: 18, Kind.ID: 12, Kind.FLAG: 10, Kind.DATE: 12,
-    Kind.POINTS: 8, Kind.AMOUNT: 14, Kind.RANK: 8, Kind.ROUND: 8, Kind.CHOICE: 12, Kind.SCORE_OR_GRADE: 12,
+    Kind.POINTS: 8, Kind.AMOUNT: 14, Kind.RANK: 8, Kind.ROUND: 8, Kind.CHOICE: 12, Kind.SCORE_OR_GRADE: 12, Kind.SCORE: 10,
 }
 _LONG_TEXT = {"portfolio": 36, "note": 30, "item": 24, "reason": 30, "title": 16}
 _NUMBER_FORMATS = {Kind.ID: "@", Kind.DATE: "yyyy-mm-dd", Kind.AMOUNT: "#,##0.00"}
@@ -82,7 +83,7 @@ _EXAMPLES_BY_COLUMN: dict[str, Any] = {
 }
 _EXAMPLES_BY_KIND: dict[Kind, Any] = {
     Kind.YEAR: 2025, Kind.ID: "0012", Kind.UNIT: "清河镇", Kind.DATE: "2025-03-15", Kind.POINTS: 2,
-    Kind.AMOUNT: 50000, Kind.RANK: 3, Kind.ROUND: 1, Kind.FLAG: "否", Kind.SCORE_OR_GRADE: "90 或 较好",
+    Kind.AMOUNT: 50000, Kind.RANK: 3, Kind.ROUND: 1, Kind.FLAG: "否", Kind.SCORE_OR_GRADE: "90 或 较好", Kind.SCORE: 85,
 }
 _EXAMPLE_ITEMS = {"deductions": "违规公务接待", "expenditures": "办公楼维修"}
 
@@ -254,6 +255,7 @@ def _numeric_validation(col: ColumnSpec) -> DataValidation | None:
         Kind.RANK: ("whole", "greaterThanOrEqual", "1", None),
         Kind.POINTS: ("decimal", "greaterThan", "0", None),
         Kind.AMOUNT: ("decimal", "greaterThanOrEqual", "0", None),
+        Kind.SCORE: ("decimal", "between", "0", "100"),
         Kind.DATE: ("date", "between", "DATE(1990,1,1)", "DATE(2100,12,31)"),
     }
     if col.kind not in specs:

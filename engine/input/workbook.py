@@ -33,7 +33,7 @@ from engine.input.issue_table import format_issues, sort_issues, write_issues_xl
 from engine.input.issues import CODES, InputError, InputIssue, make_issue, shorten
 from engine.input.normalise import INVALID, Problem, display_value
 from engine.input.review_form import REVIEW_SHEET
-from engine.input.sheets import SHEETS, ColumnSpec, Kind, SheetSpec
+from engine.input.sheets import FAMILY_NAMES, SHEETS, ColumnSpec, Kind, SheetSpec
 from engine.input.validate import SheetData, normalise_sheet
 from engine.input.xlsx_cells import column_letter, special_detail
 from engine.input.xlsx_zip import (
@@ -249,8 +249,7 @@ def _hidden_note(name: str, visible: Any) -> InputIssue | None:
                       detail_en="very hidden, cannot be unhidden from the Excel menu" if very else "hidden")
 
 
-_FAMILY_ZH = {"roster": "干部名册", "card": "廉政监督卡", "elimination": "末位淘汰", "image": "形象测评",
-              "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化"}
+_FAMILY_ZH = FAMILY_NAMES
 
 
 def read_workbook(path: str | Path, *, lenient: bool = False, max_rows: int = limits.MAX_ROWS,

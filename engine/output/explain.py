@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.evaluation.facts import CATALOGUE, SCOPES
 from engine.evaluation.results import LeaderResult, RunResult
+from engine.output.report_todo import status_text, where_text
 from engine.output.trace import (Trace, evidence_line, family_name, grade_notes, parameter_line, score_items,
                                  source_line)
 
@@ -87,6 +88,10 @@ def explain_leader(result: RunResult, leader: LeaderResult, trace: Trace | None 
             lines.append(f"    ○ 仅适用于党政一把手，本人不适用：{'、'.join(top_only)}")
     for note in leader.not_evaluated:
         lines.append(f"  ○ 未评估（{family_name(note['family'])}）：{note['reason_zh']}")
+    if leader.obligations:
+        lines.append(f"  待办（截至统计日，{len(leader.obligations)} 项）：")
+        lines += [f"    □ {item['due'] or '（未填到期日）'} {status_text(item)} {item['kind_zh']}：{item['what']}"
+                  f"（{where_text(item)}）" for item in leader.obligations]
     return "\n".join(lines)
 
 

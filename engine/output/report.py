@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from engine.rules.model import CONSEQUENCE_CODES, code_label
 from engine.evaluation.results import Consequence, LeaderResult, RunResult
 from engine.output.report_rules import write_rules_sheet
+from engine.output.report_todo import write_todo_sheet
 from engine.input.issue_table import ERROR_FILL_RGB, ISSUE_SHEET_HEADERS
 from engine.input.sheets import FIVE_DIMENSIONS, SHEETS, UNIT_TYPES
 from engine.output.printing import fit_row_heights, print_setup, set_widths, wrap_all
@@ -344,6 +345,7 @@ def build_report(result: RunResult, trace: Trace | None = None, review: Any = No
     wb.remove(wb.active)
     _write_summary(wb, result)
     _write_details(wb, result)
+    write_todo_sheet(wb, result)
     write_basis(wb, result, trace)
     _write_parameters(wb, result)
     write_rules_sheet(wb, result)

@@ -18,16 +18,14 @@ from typing import Any
 from engine.evaluation.evidence import num
 from engine.evaluation.facts import SCOPES, fact_label
 from engine.evaluation.results import Consequence, Evidence, LeaderResult, RunResult
-from engine.input.sheets import FIVE_DIMENSIONS, SHEETS_BY_EN
+from engine.input.sheets import FAMILY_NAMES, FIVE_DIMENSIONS, SHEETS_BY_EN
 from engine.output.render import RenderContext, failing, gap, render, text_value
 from engine.rules.load import LoadedRule, Scorecard
 from engine.rules.model import ConsequenceAction
 from engine.rules.sources import document, with_titles
 
 PROVENANCE_ZH = {"source": "文件依据", "local": "本地参数", "scenario": "情景覆盖"}
-FAMILY_ZH: dict[str, str] = {s.family: s.zh for s in SHEETS_BY_EN.values() if s.family} | {
-    "card": "廉政监督卡", "elimination": "末位淘汰", "image": "形象测评",
-    "direct_charge": "五个不直接分管", "countersign": "大额支出会签", "five": "五个强化",
+FAMILY_ZH: dict[str, str] = FAMILY_NAMES | {
     "card.two_years": "连续两年累计扣分", "card.three_years": "连续三年累计扣分",
     "elimination.two_years": "末位淘汰连续二年条款",
 }
@@ -43,7 +41,10 @@ class Miss:
 
 # --------------------------------------------------------------------------- small texts
 def family_name(family: str) -> str:
-    return FAMILY_ZH.get(family, family)
+    """A family's Chinese name; an unnamed "family.clause" reads as the family's name and 部分条款."""
+    if family in FAMILY_ZH or "." not in family:
+        return FAMILY_ZH.get(family, family)
+    return f"{FAMILY_ZH.get(family.split('.', 1)[0], family)}（部分条款）"
 
 
 def source_line(cons: Consequence) -> str:

@@ -287,11 +287,12 @@ def _clause_findings(scorecard: load.Scorecard) -> list[Finding]:
 
 def _reachable_under_some_choice(scorecard: load.Scorecard, loaded: load.LoadedRule) -> set[str]:
     """Clauses that hold somewhere under another value of a choice parameter they test
-    (elimination.two_year_mode == "cumulative"): a scenario choice, not an unreachable clause."""
+    (elimination.two_year_mode == "cumulative") or of a true/false switch (demote_bottom.enabled,
+    off by default): a scenario choice, not an unreachable clause."""
     tested: set[str] = set()
 
     def walk(node: Any) -> None:
-        if isinstance(node, Truth) and isinstance(node.ref, Param) and node.equals is not None:
+        if isinstance(node, Truth) and isinstance(node.ref, Param):
             tested.add(node.ref.name)
         for child in getattr(node, "items", ()) or ([node.item] if isinstance(node, Not) else []):
             walk(child)
@@ -299,7 +300,9 @@ def _reachable_under_some_choice(scorecard: load.Scorecard, loaded: load.LoadedR
     for _, node in loaded.clauses:
         walk(node)
     definitions = scorecard.definition.parameters
-    choices = [[(name, v) for v in (definitions[name].choices or [])] for name in sorted(tested)]
+    choices = [[(name, v) for v in (definitions[name].choices or
+                                    ([True, False] if isinstance(definitions[name].value, bool) else []))]
+               for name in sorted(tested)]
     reachable: set[str] = set()
     for combination in itertools.product(*choices) if tested else ():
         params = {**scorecard.values(), **dict(combination), **loaded.local_values}

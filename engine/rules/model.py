@@ -6,6 +6,8 @@ of them; `scorecard schema` publishes the JSON Schema for editors.
 """
 from __future__ import annotations
 
+import datetime
+
 import math
 import re
 from typing import Annotated, Any, Literal, Union
@@ -37,6 +39,20 @@ CONSEQUENCE_CODES: dict[str, str] = {
     "DEMOTE_OR_REMOVE": "降职或免职",
     "INTEGRITY_REVIEW_FAILED": "年度考廉不合格，予以调整",
     "RESPONSIBILITY_LIST_INCOMPLETE": "责任清单不完整",
+    "PROBATION_OVERDUE": "试用期已满，应尽快进行期满考核",
+    "PROMOTION_INTEGRITY_STEPS_MISSING": "新提拔廉洁自律三项制度未落实",
+    "UNFIT_ADJUST": "年度考核不称职，及时进行调整",
+    "ECONOMIC_AUDIT_MISSING_ON_CHANGE": "职务变动时未进行经济责任审计",
+    "TALK_EDUCATION": "组织谈话教育",
+    "REFER_DISCIPLINE": "交纪检监察机关立案查处",
+    "REFER_JUDICIARY": "交司法机关处理",
+    "PERSONAL_MATTER_UNREPORTED": "个人重大事项未按规定报告",
+    "PERSONAL_MATTER_MISMATCH": "所报告个人重大事项与事实不符",
+    "PERSONAL_MATTER_CIRCULATE": "个人重大事项反复出现问题，通报批评",
+    "INTEGRITY_REPORT_MISSING": "未报送年度个人廉政情况报告",
+    "TALK_OVERDUE": "必谈事由发生后未按时谈话",
+    "RESPONSIBILITY_INTERVIEW": "责任落实不到位，约谈",
+    "RECTIFICATION_OVERDUE": "巡察整改逾期",
 }
 
 MAX_LIST = 200  # durable_rules loops or fails on very long OR lists (`in` compiles to one)
@@ -129,7 +145,8 @@ class Rule(_Strict):
     id: str = Field(pattern=RULE_ID.pattern, description="equals the file name without .yaml")
     title: str = Field(min_length=2, description="Chinese title")
     family: str = Field(min_length=2, description="rule family, e.g. card, elimination")
-    scope: Literal["leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top"] = Field(
+    scope: Literal["leader_year", "portfolio_item", "expenditure", "image_round", "image_round_top", "probation",
+                   "promotion", "audit", "personal_matter", "talk_trigger", "responsibility", "rectification"] = Field(
         "leader_year", description="the records it runs over (see `scorecard facts`)")
     applies_to: Literal["all", "top"] = Field(description="all leaders, or only 党政一把手 (是否一把手=是)")
     what: str = Field(min_length=4, description="what it does")
@@ -217,6 +234,7 @@ class ParameterDef(_Strict):
     choices: list[Any] | None = Field(None, description="the value must be one of these")
     minimum: float | None = Field(None, description="every number in the value must be at least this")
     maximum: float | None = Field(None, description="every number in the value must be at most this")
+    format: Literal["month_day"] | None = Field(None, description="month_day: a day of the year as MM-DD (12-31)")
 
     @model_validator(mode="after")
     def _value_fits(self) -> "ParameterDef":
@@ -238,8 +256,22 @@ def _numbers(value: Any) -> list[float]:
     return []
 
 
+def parse_month_day(text: Any) -> tuple[int, int] | None:
+    """"12-31" / "6-30" → (month, day); None when it is not a day of the year (02-29 is one)."""
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(text).strip())
+    if not match:
+        return None
+    try:
+        day = datetime.date(2024, int(match.group(1)), int(match.group(2)))   # a leap year
+    except ValueError:
+        return None
+    return day.month, day.day
+
+
 def constraint_problem(definition: "ParameterDef", value: Any) -> str | None:
     """Why a value breaks the parameter's declared constraints, or None."""
+    if definition.format == "month_day" and parse_month_day(value) is None:
+        return f"must be a day of the year as MM-DD (e.g. 12-31, 06-30), got {value!r}"
     numbers = _numbers(value)
     if any(not math.isfinite(n) for n in numbers):
         return f"must hold finite numbers, got {value!r}"

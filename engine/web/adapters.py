@@ -20,7 +20,7 @@ from engine.input.issues import InputError, InputIssue
 from engine.input.workbook import read_workbook
 from engine.output.explain import explain_leader
 from engine.rules.load import PROJECT_ROOT, RuleFileError, Scorecard, load_scorecard, read_yaml
-from engine.rules.model import ConsequenceAction
+from engine.rules.model import ConsequenceAction, parse_month_day
 from engine.rules.model import code_label as catalogue_label
 
 SCENARIO_DIR = PROJECT_ROOT / "scorecards" / "scenarios"
@@ -320,7 +320,7 @@ def _num(value: Any) -> str:
 class ParamField:
     name: str
     value: Any
-    kind: str            # number | bool | choice | list | mapping
+    kind: str            # number | bool | choice | list | mapping | month_day | fixed (edited in the scorecard only)
     provenance: str
     citation: str
     meaning: str
@@ -332,6 +332,8 @@ class ParamField:
             return "true" if value else "false"
         if isinstance(value, list):
             return ", ".join(_num(v) for v in value)
+        if isinstance(value, dict) and self.kind == "fixed":
+            return "；".join(f"{k}: {'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items())
         if isinstance(value, dict):
             return ", ".join(f"{k}: {_num(v)}" for k, v in value.items())
         return _num(value)
@@ -347,6 +349,8 @@ CHOICE_LABELS = {
     "unit": "记为单位问题",
     "once_per_tenure": "每个任期审计一次",
     "every_n_years": "每满 N 年审计一次",
+    "中层": "只对中层干部",
+    "all": "对所有干部",
 }
 
 
@@ -361,7 +365,9 @@ def parameter_fields(scorecard: Scorecard) -> list[ParamField]:
         options = getattr(definition, "choices", None)
         kind = ("bool" if isinstance(p.value, bool) else "choice" if options
                 else "number" if isinstance(p.value, (int, float)) else "list" if isinstance(p.value, list)
-                else "mapping" if isinstance(p.value, dict) else "text")
+                else "mapping" if isinstance(p.value, dict) and all(isinstance(v, (int, float))
+                                                                     for v in p.value.values())
+                else "month_day" if getattr(definition, "format", None) == "month_day" else "fixed")
         out.append(ParamField(p.name, p.value, kind, p.provenance, p.citation, p.meaning, options))
     return out
 
@@ -369,7 +375,7 @@ def parameter_fields(scorecard: Scorecard) -> list[ParamField]:
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def parse_value(field_: ParamField, raw: str) -> Any:
+def parse_value(field_: ParamField, raw: str) -> Any:  # noqa: C901 - one branch per kind of field
     """The typed value of a form input; ValueError with a message in Chinese when it is not one."""
     text = raw.strip().replace("，", ",").replace("：", ":")
     if field_.kind == "bool":
@@ -382,6 +388,12 @@ def parse_value(field_: ParamField, raw: str) -> Any:
         raise ValueError(f"可选值：{'、'.join(map(str, field_.choices or []))}")
     if field_.kind == "number":
         return _number(text)
+    if field_.kind == "fixed":   # word lists by kind (talk.kinds): edited in the scorecard or a scenario file
+        return field_.value
+    if field_.kind == "month_day":
+        if parse_month_day(text) is None:
+            raise ValueError("应为“月-日”，如 12-31、06-30")
+        return text
     if field_.kind == "list":
         return [_number(part) for part in text.split(",") if part.strip()] if text else []
     if field_.kind == "mapping":

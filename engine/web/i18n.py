@@ -75,6 +75,8 @@ EN: dict[str, str] = {
         "compared with the current results. The rule files are not changed.",
     "参数": "Parameter", "取值": "Value", "来源": "Source", "是": "yes", "否": "no",
     "多个值用逗号分隔": "separate several values with commas", "格式：名称: 数值, 名称: 数值": "format: name: number, name: number",
+    "月-日，如 12-31、06-30": "month-day, e.g. 12-31 or 06-30",
+    "在评分卡或情景文件中修改": "change it in the scorecard or a scenario file",
     "文件依据": "source document", "本地参数": "local choice", "情景覆盖": "scenario override",
     "重新计分并比较": "Score again and compare", "恢复当前参数": "Reset", "比较结果": "Comparison",
     "改动的参数：": "Changed: ", "名干部·年度的后果发生变化": "leader-years flip",
