@@ -60,6 +60,7 @@ def _valid(col: ColumnSpec) -> st.SearchStrategy:
         Kind.ROUND: st.sampled_from([1, 2]),
         Kind.CHOICE: st.sampled_from(col.choices or ("x",)),
         Kind.SCORE_OR_GRADE: st.one_of(st.integers(0, 100), st.sampled_from(GRADES)),
+        Kind.SCORE: st.one_of(st.integers(0, 100), st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 1))),
     }[col.kind]
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from engine import load_scorecard
 from engine.input.sample import expected_2025
+from engine.input.sample_packs import PACK_FAMILY_TITLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "engine", "rules", "scorecards")
@@ -69,8 +70,12 @@ def test_installed_package_scores_the_sample_from_an_empty_folder(installed, tmp
     data = json.loads((tmp_path / "wb_2025_results.json").read_text(encoding="utf-8"))
     # the same rule and scorecard files (the fingerprint covers their bytes and relative paths)
     assert data["rules_fingerprint"] == load_scorecard().fingerprint
-    fired = {r["leader_id"]: {c["code"] for c in r["consequences"]} for r in data["results"]}
+    first_wave = {r.id for r in load_scorecard().rules if r.rule.family not in PACK_FAMILY_TITLES}
+    fired = {r["leader_id"]: {c["code"] for c in r["consequences"] if c["rule_id"] in first_wave}
+             for r in data["results"]}
     assert {k: v for k, v in fired.items() if v} == {k: v for k, v in expected_2025().items() if v}
+    packs = sum(1 for r in data["results"] for c in r["consequences"] if c["rule_id"] not in first_wave)
+    assert packs == 37   # the second-wave planted cases (tests/test_end_to_end_packs.py)
     assert {p.name for p in tmp_path.iterdir()} >= {"wb_2025_评分结果.xlsx", "wb_2025_results.json"}
 
 

@@ -136,14 +136,14 @@ def test_upload_filter_leader_whatif_download(page, server, tmp_path):
     axe_check(page, "01-upload")
     _upload(page, server)
     page.wait_for_selector("#count-leader-years", timeout=60_000)
-    assert page.locator("#count-leader-years").inner_text() == "64"
-    assert page.locator("#count-consequences").inner_text() == "93"
+    assert page.locator("#count-leader-years").inner_text() == "70"
+    assert page.locator("#count-consequences").inner_text() == "130"
     run_url = page.url
     axe_check(page, "02-run")
 
     # filter by unit type: HTMX swaps the table and pushes the address
     page.select_option("#unit_type", "乡镇")
-    page.wait_for_function("() => document.querySelectorAll('table.results tbody tr').length < 64")
+    page.wait_for_function("() => document.querySelectorAll('table.results tbody tr').length < 70")
     types = page.locator("table.results tbody tr td:nth-child(5)").all_inner_texts()
     assert types and set(types) == {"乡镇"}
     assert "unit_type=" in page.url
@@ -186,8 +186,8 @@ def test_upload_filter_leader_whatif_download(page, server, tmp_path):
     info.value.save_as(saved)
     assert saved.name == "sample_county_评分结果.xlsx"
     book = load_workbook(saved)
-    assert book.sheetnames[:3] == ["汇总", "结果明细", "触发依据"]
-    assert book["结果明细"].max_row == 65  # header + 64 leader-years
+    assert book.sheetnames[:4] == ["汇总", "结果明细", "待办", "触发依据"]
+    assert book["结果明细"].max_row == 71  # header + 70 leader-years
     run = server.app.state.runs.get(run_url.rsplit("/", 1)[1])
     assert saved.read_bytes() == adapters.report_bytes(run.result)
 
