@@ -1,6 +1,8 @@
 """Differential test: the durable and vectorized backends give byte-identical JSON.
 
-Random workbooks cover every shipped rule family: boundary points (3.99/4/6/10/12/14), missing
+Random workbooks cover every shipped rule family, the SPEC 4b packs too (dates around the as-of
+day, 30-day deadlines and anniversaries; calendar.as_of, rotation.scope, audit.mode and the
+off-by-default switch varied): boundary points (3.99/4/6/10/12/14), missing
 years (windows incomplete), tied and gapped ranks, both tie rules, header-only and absent
 sheets, non-top leaders, units without a 一把手, and portfolio keywords holding regex
 metacharacters (the rule copy's word lists get such words too).
@@ -23,7 +25,8 @@ from engine.evaluation.scoring import evaluate, prepare, to_json
 from engine.input.workbook import read_workbook
 from engine.rules.load import load_scorecard
 from projtools import copy_project
-from wbtools import ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, make_workbook
+from engine.input.sheets import SECOND_WAVE
+from wbtools import ANNUAL, DEDUCTIONS, EXPENDITURES, FIVE, IMAGE, PORTFOLIOS, ROSTER, header, make_workbook
 
 LONG = os.environ.get("SCORECARD_FUZZ") == "long"
 PROFILE = settings(max_examples=1500 if LONG else 25, deadline=None, derandomize=not LONG, database=None,
@@ -31,6 +34,7 @@ PROFILE = settings(max_examples=1500 if LONG else 25, deadline=None, derandomize
                                           HealthCheck.function_scoped_fixture])
 
 REPO = Path(__file__).resolve().parents[1]
+SECOND_WAVE_NAMES = [(spec.zh, spec.en) for spec in SECOND_WAVE]
 YEARS = (2022, 2023, 2024, 2025)
 UNITS = {"甲镇": "乡镇", "乙镇": "乡镇", "丙镇": "乡镇", "丁局": "县直单位", "戊局": "县直单位", "己局": "县直单位",
          "庚局": "县直单位", "辛办": "其他"}
@@ -76,13 +80,77 @@ def workbooks(draw):
                                  draw(st.sampled_from([2999.99, 3000, 3000.01, 50000])), "采购",
                                  draw(st.sampled_from(["是", "否"]))])
     sheets = {"干部名册": roster, "廉政监督卡": deductions, "综合考核排名": annual, "形象测评": image,
-              "分工": portfolios, "大额支出": expenditures, "五个强化": five}
+              "分工": portfolios, "大额支出": expenditures, "五个强化": five,
+              **_second_wave(draw, [(r[0], r[1], r[3]) for r in roster[1:]])}
     for name in list(sheets)[1:]:
         fate = draw(st.integers(0, 7))
         if fate == 0:
             del sheets[name]            # absent: its families are not evaluated
         elif fate == 1:
             sheets[name] = sheets[name][:1]  # header only
+    return sheets
+
+
+def _day(draw, year: int) -> dt.date:
+    """A date near the boundaries that matter: year ends, mid-year, anniversaries, 30-day deadlines."""
+    return dt.date(year, 1, 1) + dt.timedelta(days=draw(st.sampled_from([0, 29, 30, 31, 180, 181, 300, 364])))
+
+
+def _second_wave(draw, leader_years: list[tuple[int, str, str]]) -> dict[str, list[list]]:
+    """Rows for the SPEC 4b sheets of the same leaders: dates around as-of days, deadlines and anniversaries."""
+    sheets: dict[str, list[list]] = {name: [header(en)] for name, en in SECOND_WAVE_NAMES}
+    first: dict[str, tuple[int, str]] = {}
+    for year, lid, unit in leader_years:
+        first.setdefault(lid, (year, unit))
+        if draw(st.booleans()):
+            sheets["年度考核等次"].append([year, lid, draw(st.sampled_from(["优秀", "称职", "基本称职", "不称职"]))])
+        if draw(st.booleans()):
+            sheets["新提拔"].append([year, lid, _day(draw, year), draw(st.sampled_from([None, _day(draw, year)])),
+                                  draw(st.sampled_from([None, 59.5, 60, 90])), draw(st.sampled_from(["是", "否", None])),
+                                  draw(st.sampled_from(["无问题", "有问题", "未回复"])), draw(st.sampled_from(["是", "否"]))])
+        if draw(st.booleans()):
+            aspects = [draw(st.sampled_from([59, 60, 95, "差", "好"])) for _ in range(5)]
+            sheets["廉政报告"].append([year, lid, draw(st.sampled_from([None, dt.date(year, 12, 20)])), *aspects,
+                                   draw(st.sampled_from(["合格", "不合格", None]))])
+        if draw(st.booleans()):
+            sheets["责任清单"].append([year, lid, "主体责任", draw(st.sampled_from(["措施", None])), "办公室",
+                                   draw(st.sampled_from([None, _day(draw, year)])), *(draw(st.sampled_from(["是", "否"]))
+                                                                                   for _ in range(3)),
+                                   draw(st.sampled_from(["已完成", "未完成"])), None])
+    for lid, (year, unit) in sorted(first.items()):
+        for _ in range(draw(st.integers(0, 2))):
+            start = dt.date(draw(st.sampled_from([2010, 2013, 2016, 2019, 2020])), draw(st.sampled_from([1, 7])), 1)
+            end = draw(st.sampled_from([None, None, dt.date(start.year + 3, 6, 30)]))
+            sheets["任职经历"].append([lid, unit, draw(st.sampled_from(["甲股", None])), "股长",
+                                   draw(st.sampled_from(["普通", "审批", "人财物"])), draw(st.sampled_from(["是", "否"])),
+                                   draw(st.sampled_from(["是", "否"])), start, end])
+        if draw(st.booleans()):
+            end = _day(draw, year)
+            sheets["试用期考核"].append([lid, end - dt.timedelta(days=365), end,
+                                    draw(st.sampled_from([None, end + dt.timedelta(days=20)])),
+                                    draw(st.sampled_from([None, "合格", "不合格"]))])
+        for _ in range(draw(st.integers(0, 2))):
+            sheets["经济责任审计"].append([lid, unit, "任中", _day(draw, draw(st.sampled_from(YEARS))),
+                                     draw(st.sampled_from(["无", "一般", "较多", "严重违纪", "涉嫌犯罪"]))])
+        for _ in range(draw(st.integers(0, 2))):
+            occurred = _day(draw, draw(st.sampled_from(YEARS)))
+            sheets["个人重大事项"].append([lid, "其他", occurred,
+                                     draw(st.sampled_from([None, occurred + dt.timedelta(days=30),
+                                                           occurred + dt.timedelta(days=31)])),
+                                     draw(st.sampled_from(["一致", "不一致", None]))])
+        for _ in range(draw(st.integers(0, 3))):
+            sheets["谈话记录"].append([lid, _day(draw, draw(st.sampled_from(YEARS))),
+                                   draw(st.sampled_from(["任职谈话", "提醒谈话", "其他"])), None])
+        if draw(st.booleans()):
+            due = _day(draw, year)
+            sheets["巡察整改"].append([unit, f"XC-{lid}", "问题", lid, due,
+                                   draw(st.sampled_from([None, due, due + dt.timedelta(days=400)]))])
+    for name in list(sheets):
+        fate = draw(st.integers(0, 5))
+        if fate == 0:
+            del sheets[name]
+        elif fate == 1:
+            sheets[name] = sheets[name][:1]
     return sheets
 
 
@@ -103,6 +171,14 @@ def scenarios(draw):
         overrides["elimination.require_tenure"] = False
     if draw(st.booleans()):
         overrides["elimination.county_dept.single_year"] = draw(st.sampled_from([[], [1], [1, 2, 3]]))
+    if draw(st.booleans()):
+        overrides["calendar.as_of"] = draw(st.sampled_from(["06-30", "02-29", "01-01"]))
+    if draw(st.booleans()):
+        overrides["rotation.scope"] = "all"
+    if draw(st.booleans()):
+        overrides["audit.mode"] = "every_n_years"
+    if draw(st.booleans()):
+        overrides["demote_bottom.enabled"] = True
     return draw(st.sampled_from([None, "strict.yaml"])), overrides
 
 
