@@ -6,6 +6,7 @@ The expectations are worked by hand from SPEC 3.7 and the rows in engine/input/s
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -203,3 +204,24 @@ def test_bottom_three_scenario_turns_the_rule_on(tmp_path):
     bottom3 = {r["unit"] for r in ranks if sum(1 for x in by_type[r["unit_type"]] if x > r["rank"]) + 1 <= 3}
     tops = {p.leader_id for p in posts_in(2025) if p.is_top and p.unit in bottom3}
     assert fired == tops and fired
+
+
+def test_dates_as_clerks_type_them_are_normalised_and_noted_impossible_ones_refused(tmp_path):
+    """Issue 14: 2025年3月1日, 2025/3/1 and 2025.3.1 read as 2025-03-01 with a note naming the cell;
+    2025-02-30 is an error naming sheet, row and column."""
+    from engine.input.issues import InputError
+    from engine.input.workbook import read_workbook
+    from wbtools import ROSTER, header, make_workbook, roster_row
+    roster = [ROSTER, *(roster_row(year=2025, leader=lid) for lid in ("1001", "1002", "1003"))]
+    rows = [[2025, lid, text, None, 80, "是", "无问题", "否"]
+            for lid, text in zip(("1001", "1002", "1003"), ("2025年3月1日", "2025/3/1", "2025.3.1"))]
+    book = read_workbook(make_workbook(tmp_path, {"干部名册": roster, "新提拔": [header("promotions"), *rows]}))
+    assert book.tables["promotions"]["promoted_on"].tolist() == [dt.date(2025, 3, 1)] * 3
+    notes = [(i.code, i.sheet, i.row, i.column) for i in book.issues if i.code == "DATE_FROM_TEXT"]
+    assert notes == [("DATE_FROM_TEXT", "新提拔", row, "提拔日期") for row in (2, 3, 4)]
+    bad = make_workbook(tmp_path, {"干部名册": roster, "新提拔": [header("promotions"), [2025, "1001", "2025-02-30", None, 80, "是",
+                                                                    "无问题", "否"]]}, name="bad.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_workbook(bad)
+    (issue,) = [i for i in caught.value.issues if i.code == "BAD_DATE"]
+    assert (issue.sheet, issue.row, issue.column, issue.value) == ("新提拔", 2, "提拔日期", "2025-02-30")
