@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from engine.input.issues import InputIssue
 
@@ -119,6 +119,10 @@ class RunResult(_Model):
     input_issues: list[InputIssue]
     extra_sheets: list[str] = []
     unmatched: dict[str, list[dict[str, Any]]] = {}   # e.g. portfolio items no category matched
+    # Families the whole workbook has no data for (sheet absent or header only): stated once here. In
+    # memory every LeaderResult.not_evaluated starts with them too; the JSON leaves them out of each
+    # result (they would repeat in every leader-year) and loading puts them back (_spread_run_notes).
+    not_evaluated: list[dict[str, str]] = []
     # Runs from the history store (engine/store): the chain head the run was made from and the stored
     # versions used. Absent (not null) from the JSON of a run on a workbook alone.
     store: dict[str, Any] | None = None
@@ -126,6 +130,15 @@ class RunResult(_Model):
     # The scorecard and the evaluated records behind this result (set by scoring.score, never
     # serialised): explanations render conditions and nearest misses from them.
     _trace: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _spread_run_notes(self) -> "RunResult":
+        """Results read back from JSON get the run-wide notes in front of their own (as scoring made them)."""
+        if self.not_evaluated:
+            for leader in self.results:
+                if leader.not_evaluated[:len(self.not_evaluated)] != self.not_evaluated:
+                    leader.not_evaluated = [*self.not_evaluated, *leader.not_evaluated]
+        return self
 
     def rule(self, rule_id: str) -> RuleInfo:
         """The rule behind a consequence: title, code, clauses, and its source with the quote."""

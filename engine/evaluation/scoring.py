@@ -132,6 +132,7 @@ def evaluate(prepared: PreparedFacts, scorecard: Scorecard, backend: str = DEFAU
         input_issues=sort_issues([*workbook.issues, *catalogue_notes(workbook, scorecard)]),
         extra_sheets=list(workbook.extra_sheets),
         unmatched=unmatched,
+        not_evaluated=list(run.not_evaluated),
         results=results,
     )
     result._trace = (scorecard, run)
@@ -456,9 +457,12 @@ def json_chunks(result: RunResult) -> Iterator[str]:
     head = json.dumps(result.model_dump(mode="json", exclude=skip), ensure_ascii=False,
                       separators=(",", ":"))
     yield head[:-1] + ',"results":['   # `results` is the model's last field
+    shared = len(result.not_evaluated)   # the run-wide notes every result starts with: stated once, above
     for i, item in enumerate(result.results):
-        yield ("," if i else "") + json.dumps(item.model_dump(mode="json"), ensure_ascii=False,
-                                              separators=(",", ":"))
+        data = item.model_dump(mode="json")
+        if shared and data["not_evaluated"][:shared] == result.not_evaluated:
+            data["not_evaluated"] = data["not_evaluated"][shared:]
+        yield ("," if i else "") + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     yield "]}\n"
 
 
