@@ -225,3 +225,32 @@ def test_dates_as_clerks_type_them_are_normalised_and_noted_impossible_ones_refu
         read_workbook(bad)
     (issue,) = [i for i in caught.value.issues if i.code == "BAD_DATE"]
     assert (issue.sheet, issue.row, issue.column, issue.value) == ("新提拔", 2, "提拔日期", "2025-02-30")
+
+
+def test_families_without_data_are_stated_once_in_the_json(tmp_path):
+    """A first-wave workbook (no SPEC 4b sheets): the ten families are listed once at the top, not in each of
+    the leader-years; read back, every leader-year has them again in front of its own notes."""
+    from engine.evaluation.results import RunResult
+    from engine.evaluation.scoring import to_json
+    from engine.input.sheets import SECOND_WAVE
+    book = openpyxl.load_workbook(SAMPLE)
+    for spec in SECOND_WAVE:
+        del book[spec.zh]
+    path = tmp_path / "first_wave.xlsx"
+    book.save(path)
+    data = _run(_fresh(tmp_path, path))
+    families = [n["family"] for n in data["not_evaluated"]]
+    assert sorted(families) == sorted(["rotation", "probation", "promotion", "assessment", "audit", "personal",
+                                       "integrity", "talk", "responsibility", "rectification"])
+    assert all(n["family"] not in families for r in data["results"] for n in r["not_evaluated"])
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    back = RunResult.model_validate(data)
+    assert all(r.not_evaluated[:10] == data["not_evaluated"] for r in back.results)
+    assert to_json(back) == text
+
+
+def _fresh(tmp_path: Path, book: Path) -> Path:
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    shutil.copy(book, folder / "sample_county.xlsx")
+    return folder
