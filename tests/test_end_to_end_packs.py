@@ -254,3 +254,16 @@ def _fresh(tmp_path: Path, book: Path) -> Path:
     folder.mkdir()
     shutil.copy(book, folder / "sample_county.xlsx")
     return folder
+
+
+def test_a_yearly_pack_row_of_a_leader_not_on_that_years_roster_is_an_error(tmp_path):
+    from engine.input.issues import InputError
+    from engine.input.workbook import read_workbook
+    from wbtools import ROSTER, header, make_workbook, roster_row
+    path = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row(year=2025)],
+                                    "年度考核等次": [header("assessment_grades"), [2025, "1001", "称职"],
+                                                 [2024, "1001", "不称职"]]})
+    with pytest.raises(InputError) as caught:
+        read_workbook(path)
+    (issue,) = [i for i in caught.value.issues if i.code == "UNKNOWN_LEADER"]
+    assert (issue.sheet, issue.row, issue.column) == ("年度考核等次", 3, "干部编号")

@@ -446,6 +446,30 @@ def test_score_out_of_range(tmp_path):
     assert cell_of(issue) == ("SCORE_OUT_OF_RANGE", "五个强化", 2, "贯彻决策部署", "101")
 
 
+@covers("DUPLICATE_ROW")
+def test_duplicate_row_is_noted_and_still_counted(tmp_path):
+    """Issue 7 item 15: a deduction pasted twice (identical in every column) counts twice, with a note."""
+    row = [2024, "1001", dt.date(2024, 3, 5), "违规公务接待", 1.5, "超标准接待"]
+    other = [2024, "1001", dt.date(2024, 3, 5), "违规公务接待", 1.5, "另一次"]
+    path = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row()], "廉政监督卡": [DEDUCTIONS, row, other, row]})
+    book = read_workbook(path)
+    (issue,) = [i for i in book.issues if i.code == "DUPLICATE_ROW"]
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == ("note", "廉政监督卡", 4, "扣分")
+    assert "与第2行的每一列都相同" in issue.message_zh and "扣分 1.5 计了两次" in issue.message_zh
+    assert book.tables["deductions"]["points"].sum() == 4.5
+
+
+@covers("DATE_FAR_FROM_YEAR")
+def test_card_date_two_years_from_its_year_is_noted(tmp_path):
+    rows = [[2025, "1001", dt.date(2023, 12, 31), "公款吃喝", 1, None],   # two years away: noted
+            [2025, "1001", dt.date(2024, 12, 31), "公款吃喝", 1, None],   # one year: a late entry, quiet
+            [2025, "1001", dt.date(2025, 6, 1), "公款吃喝", 1, None]]
+    path = make_workbook(tmp_path, {"干部名册": [ROSTER, roster_row(year=2025)], "廉政监督卡": [DEDUCTIONS, *rows]})
+    (issue,) = [i for i in read_workbook(path).issues if i.code == "DATE_FAR_FROM_YEAR"]
+    assert (issue.severity, issue.row, issue.column, issue.value) == ("note", 2, "日期", "2023-12-31")
+    assert "与本行年度 2025 相差两年以上" in issue.message_zh
+
+
 @covers("BAD_SCORE")
 def test_bad_score(tmp_path):
     """A test score is a number 0–100: a grade word (fine in 五个强化) is refused here."""

@@ -41,6 +41,28 @@ def check_duplicate_keys(data: SheetData) -> None:
                        expected=f"（{key_zh}）不重复", expected_en=f"unique ({key_en})")
 
 
+def check_duplicate_rows(data: SheetData) -> None:
+    """A deduction row identical in every column to an earlier one is counted twice: say so (a note)."""
+    columns = [c.en for c in data.spec.columns if c.en in data.present]
+    first: dict[tuple[Any, ...], int] = {}
+    for index, values in enumerate(zip(*(data.values[c] for c in columns))):
+        if INVALID in values:
+            continue
+        if values in first:
+            data.issue("DUPLICATE_ROW", index, "points" if "points" in columns else None,
+                       value=data.shown(index, "points") if "points" in columns else "",
+                       first_row=data.rows[first[values]])
+        else:
+            first[values] = index
+
+
+def check_card_dates(data: SheetData) -> None:
+    """A 廉政监督卡 date two or more years from its 年度 is probably a typing slip in one of them (a note)."""
+    for index, (year, day) in data.valid_rows("year", "date"):
+        if abs(day.year - year) >= 2:
+            data.issue("DATE_FAR_FROM_YEAR", index, "date", value=day.isoformat(), year=year)
+
+
 def roster_keys(roster: SheetData) -> dict[tuple[int, str], list[int]]:
     """(year, leader_id) -> roster row indices."""
     keys: dict[tuple[int, str], list[int]] = defaultdict(list)
@@ -197,7 +219,8 @@ def cascade_rank_groups(data: SheetData,
                        group=label, group_en=label_en, rows=_rows_text(set(rows)))
 
 
-LEADER_SHEETS = ("deductions", "portfolios", "five_reinforcements")
+LEADER_SHEETS = ("deductions", "portfolios", "five_reinforcements", "promotions", "assessment_grades",
+                 "integrity_reviews", "responsibilities")   # sheets with 年度 and 干部编号: on that year's roster
 RANKING_SHEETS = ("annual_ranking", "image_ranking")
 
 
@@ -205,6 +228,9 @@ def check_across(sheets: dict[str, SheetData], *, lenient: bool) -> None:
     """Every check that needs more than one cell, in the order the cascades need."""
     for data in sheets.values():
         check_duplicate_keys(data)
+    if "deductions" in sheets:
+        check_duplicate_rows(sheets["deductions"])
+        check_card_dates(sheets["deductions"])
     roster = sheets.get("roster")
     usable_roster = roster is not None and {"year", "leader_id"} <= roster.present
     keys = roster_keys(roster) if usable_roster and roster else {}

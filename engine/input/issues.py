@@ -302,6 +302,16 @@ CODES: dict[str, CodeInfo] = {
         "note", "以文本形式存储的数字", "number stored as text",
         "{loc}的值“{value}”是以文本形式存储的数字，已按数字 {normalised} 读取。",
         "{loc_en}: value \"{value}\" is a number stored as text; read as {normalised}."),
+    "DUPLICATE_ROW": _c(
+        "note", "与前面某行完全相同（可能重复粘贴）", "identical to an earlier row (pasted twice?)",
+        "{loc}与第{first_row}行的每一列都相同，两行都已计入（如扣分 {value} 计了两次）；若是重复粘贴，请删除一行。",
+        "{loc_en} is identical in every column to row {first_row}; both are counted (e.g. {value} points twice). "
+        "Delete one if it was pasted twice."),
+    "DATE_FAR_FROM_YEAR": _c(
+        "note", "日期与年度相差两年以上", "date two or more years away from the year",
+        "{loc}的日期 {value} 与本行年度 {year} 相差两年以上；扣分按年度 {year} 计算，请核对年度或日期。",
+        "{loc_en}: the date {value} is two or more years away from the row's year {year}; the points count "
+        "for {year}. Check the year or the date."),
     "WHITESPACE_TRIMMED": _c(
         "note", "首尾空白已去除", "surrounding white space trimmed",
         "{loc}的值“{value}”首尾有空白，已去除。",
