@@ -199,6 +199,8 @@ def test_title_row_above_header(tmp_path):
     assert cell_of(issue) == ("HEADER_NOT_FOUND", "廉政监督卡", 1, None, None)
     assert "第2行看起来才是表头" in issue.message_zh
     assert "MISSING_COLUMN" not in codes(issues)
+    # issue 7 item 22: the title row gets the one piece of advice, not a note for every column under it
+    assert [i.code for i in issues if i.sheet == "廉政监督卡"] == ["HEADER_NOT_FOUND"]
 
 
 @covers("MISSING_COLUMN")

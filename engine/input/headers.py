@@ -87,6 +87,8 @@ def map_header(grid: Grid, header: int, spec: SheetSpec, data: SheetData,
                                               column_en=match.en, value=text, letter=column_letter(col)))
     structural += _merged_header(grid, header, columns, spec, name)
     structural += _missing_columns(grid, header, columns, spec, name)
+    if not columns:   # no header here (a title row above it?): HEADER_NOT_FOUND says so once, with the row to use
+        data.issues[:] = [i for i in data.issues if not (i.code == "EXTRA_COLUMN" and i.sheet == name)]
     data.issues.extend(i for i in structural)
     data.structural = any(i.severity == "error" for i in structural)
     return columns, extras

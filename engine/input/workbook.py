@@ -157,7 +157,10 @@ def _cell_specials(grid: Grid, header: int, kept: list[int], columns: dict[str, 
 
 def _unnamed_columns(grid: Grid, header: int, kept: list[int], lines: list[list[Any]],
                      columns: dict[str, int], extras: list[tuple[int, str]], data: SheetData) -> None:
-    """Note data sitting in columns without a header: ignored, but never silently."""
+    """Note data sitting in columns without a header: ignored, but never silently. Not when no header was
+    found at all: HEADER_NOT_FOUND already names the row that looks like the header (issue 7 item 22)."""
+    if not columns:
+        return
     named = set(columns.values()) | {c for c, _ in extras}
     for col in range(grid.width_end()):
         if col in named or (header, col) in grid.specials:
