@@ -770,8 +770,51 @@ def test_every_code_is_documented_and_renders():
                                                 "length", "range", "other_rows", "key_columns",
                                                 "key_columns_en", "year", "rows", "unit", "roster_type",
                                                 "others", "group", "group_en", "better", "normalised",
-                                                "limit", "cell", "columns", "area")})
+                                                "limit", "cell", "columns", "area", "how", "how_en", "suffix")})
         assert issue.message_zh.startswith(f"【{code}】") and issue.message_en.startswith(f"[{code}] ")
         assert "{" not in issue.message_zh and "{" not in issue.message_en
 
 import test_reader_codes  # noqa: E402,F401  (issue-7 reader codes register their tests through covers)
+
+
+# --- headers carrying a unit or a direction (issue 7 item 4) ----------------------------------
+
+def _spend(tmp_path, amount_header: str, amount) -> Path:
+    header = ["年度", "单位", "日期", amount_header, "事项", "是否会签"]
+    return make_workbook(tmp_path, {"大额支出": [header, [2024, "甲镇", dt.date(2024, 5, 1), amount, "会议费", "否"]]},
+                         name=f"{amount_header}.xlsx")
+
+
+@covers("HEADER_UNIT_CONVERTED")
+@pytest.mark.parametrize(("header", "amount", "yuan"), [("金额（万元）", 0.35, 3500.0), ("金额(千元)", 4.2, 4200.0)])
+def test_amount_in_wan_or_qian_yuan_is_converted_with_a_note(tmp_path, header, amount, yuan):
+    """Read as 元 before the fix: 0.35 万元 was 0.35 元, and a 3,500 元 payment missed the 3000 threshold."""
+    book = read_workbook(_spend(tmp_path, header, amount))
+    assert book.tables["expenditures"]["amount"].tolist() == [yuan]
+    (issue,) = [i for i in book.issues if i.code == "HEADER_UNIT_CONVERTED"]
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == ("note", "大额支出", 1, "金额")
+    assert "换算为元" in issue.message_zh
+
+
+@covers("HEADER_UNIT_CONVERTED")
+def test_ranks_counted_from_the_bottom_are_inverted(tmp_path):
+    """名次（倒数）: before the fix the worst unit (倒数 1) was read as the best (名次 1)."""
+    header = ["年度", "单位", "单位类别", "名次（倒数）"]
+    rows = [[2024, "甲镇", "乡镇", 1], [2024, "乙镇", "乡镇", 2], [2024, "丙镇", "乡镇", 3], [2024, "丁局", "县直单位", 1]]
+    book = read_workbook(make_workbook(tmp_path, {"综合考核排名": [header, *rows]}))
+    assert book.tables["annual_ranking"]["rank"].tolist() == [3, 2, 1, 1]
+    assert "倒数名次换算为正数名次" in only(book.issues, "HEADER_UNIT_CONVERTED").message_zh
+
+
+@covers("HEADER_QUALIFIER_UNKNOWN")
+def test_an_undefined_unit_is_refused_with_the_cell_named(tmp_path):
+    issues = strict(_spend(tmp_path, "金额(美元)", 500))
+    issue = only(issues, "HEADER_QUALIFIER_UNKNOWN")
+    assert (issue.severity, issue.sheet, issue.row, issue.column, issue.value) == \
+        ("error", "大额支出", 1, "金额", "金额(美元)")
+    assert "带有“美元”" in issue.message_zh
+    assert [i.code for i in issues if i.sheet == "大额支出"] == ["HEADER_QUALIFIER_UNKNOWN"]
+    # the contract's own unit stays a plain alias
+    book = read_workbook(_spend(tmp_path, "金额（元）", 500))
+    assert book.tables["expenditures"]["amount"].tolist() == [500.0]
+    assert [i.code for i in book.issues if i.sheet == "大额支出"] == ["HEADER_ALIAS"]

@@ -151,6 +151,17 @@ CODES: dict[str, CodeInfo] = {
         "note", "没有表头的列中有数据（已忽略）", "data in a column without header (ignored)",
         "{loc}：第{letter}列没有表头，但有数据（如第{first_row}行“{value}”），已忽略。",
         "{loc_en}: column {letter} has no header but holds data (e.g. row {first_row} \"{value}\"); ignored."),
+    "HEADER_UNIT_CONVERTED": _c(
+        "note", "表头带单位或方向，已换算", "header carries a unit or direction: converted",
+        "{sheet_loc}第{row}行：第{letter}列的表头“{value}”按约定列“{column}”（{column_en}）读取，{how}。",
+        "{sheet_loc_en} row {row}: header \"{value}\" in column {letter} is read as \"{column}\" ({column_en}); "
+        "{how_en}."),
+    "HEADER_QUALIFIER_UNKNOWN": _c(
+        "error", "表头带有无法识别的单位或说明", "header carries an undefined unit or qualifier",
+        "{sheet_loc}第{row}行：第{letter}列的表头“{value}”带有“{suffix}”，约定的“{column}”列没有这种单位或读法，"
+        "不能按普通的“{column}”读取；请换算后把表头改为“{column}”。",
+        "{sheet_loc_en} row {row}: header \"{value}\" in column {letter} carries \"{suffix}\", which the contract's "
+        "\"{column}\" ({column_en}) does not define; convert the column and name it \"{column}\"."),
     "HEADER_ALIAS": _c(
         "note", "表头使用了别名（英文名或带单位说明）", "header given by an alias (English name or unit suffix)",
         "{sheet_loc}第{row}行：第{letter}列的表头“{value}”按约定列“{column}”（{column_en}）读取。",

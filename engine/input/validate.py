@@ -34,6 +34,9 @@ class SheetData:
     present: set[str] = field(default_factory=set)          # contract columns found in the header
     bad: set[int] = field(default_factory=set)              # row indices with an error
     structural: bool = False                    # a sheet-level error: no row is usable
+    # en -> how a header's unit or direction changes the column: ("scale", 10000) for 金额（万元）,
+    # ("invert",) for 名次（倒数） (engine.input.headers.qualifier_transform)
+    transforms: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     issues: list[InputIssue] = field(default_factory=list)
 
     def issue(self, code: str, index: int | None, col_en: str | None, *,

@@ -25,10 +25,10 @@ from typing import Any
 import pandas as pd
 import python_calamine
 
-from engine.input.checks import check_across, skipped_indices
+from engine.input.checks import check_across, ranking_group_columns, skipped_indices
 from engine.input import limits
 from engine.input.grid import Grid, Package, is_blank, load_grid, measure_package, row_blank
-from engine.input.headers import SHEET_KEYS, map_header, match_header, match_key
+from engine.input.headers import SHEET_KEYS, apply_transforms, map_header, match_header, match_key
 from engine.input.issue_table import format_issues, sort_issues, write_issues_xlsx
 from engine.input.issues import CODES, InputError, InputIssue, make_issue, shorten
 from engine.input.normalise import INVALID, Problem, display_value
@@ -85,6 +85,7 @@ def _read_sheet(grid: Grid, spec: SheetSpec, name: str, full_calc: bool) -> Shee
     for en, col in columns.items():
         data.raw[en] = _column_cells(grid, lines, col)
     normalise_sheet(data, _cell_specials(grid, header, kept, columns, full_calc))
+    apply_transforms(data, ranking_group_columns(data))
     return SheetResult(data, len(kept), [text for _, text in extras])
 
 
