@@ -581,6 +581,15 @@ def test_rank_above_n(tmp_path):
     assert "2024年度“乡镇”类单位共有 3 个单位参加排名，名次应在 1–3 之间" in issue.message_zh
 
 
+def test_one_wrong_rank_is_reported_once_and_correct_rows_are_not_blamed(tmp_path):
+    """Issue 7 item 7: 12 in a group of 8 gave RANK_OUT_OF_RANGE plus RANK_SKIPPED on the correct rows after
+    it with wrong advice ("应为第 4 名"); now only the root cause is reported."""
+    ranks = [1, 2, 3, 12, 5, 6, 7, 8]
+    rows = [[2024, f"{chr(0x7532 + i)}镇", "乡镇", r] for i, r in enumerate(ranks)]
+    issues = strict(make_workbook(tmp_path, {"综合考核排名": [ANNUAL, *rows]}))
+    assert [(i.code, i.row, i.value) for i in issues if i.sheet == "综合考核排名"] == [("RANK_OUT_OF_RANGE", 5, "12")]
+
+
 @covers("RANK_OUT_OF_RANGE")
 def test_rank_below_one_in_image_ranking(tmp_path):
     path = make_workbook(tmp_path, {"形象测评": [IMAGE, [2024, 1, "乙局", 0], [2024, 1, "丙局", 1]]})

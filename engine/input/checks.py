@@ -147,8 +147,10 @@ def check_ranks(data: SheetData) -> None:
                            detail_en=f"{label_en} has {size} ranked unit(s), so ranks run from 1 to {size}")
             else:
                 in_range.append(index)
-        if unreliable:
-            continue   # a missing rank already has its error; the sequence cannot be judged
+        if unreliable or len(in_range) < size:
+            # A missing or out-of-range rank already has its error: it is the root cause, and the rows
+            # after it would only be blamed for the gap it leaves (issue 7 item 7).
+            continue
         ordered = sorted(ranks[i] for i in in_range)
         better_than: dict[int, int] = {}
         for position, rank in enumerate(ordered):
