@@ -827,3 +827,65 @@ def test_an_undefined_unit_is_refused_with_the_cell_named(tmp_path):
     book = read_workbook(_spend(tmp_path, "金额（元）", 500))
     assert book.tables["expenditures"]["amount"].tolist() == [500.0]
     assert [i.code for i in book.issues if i.sheet == "大额支出"] == ["HEADER_ALIAS"]
+
+
+# --- what the clerk does not see: percent formats and hidden rows (issue 7 items 5 and 6) ------------
+
+def _five_book(tmp_path: Path, *, percent: dict[str, str] = {}, hide: int | None = None, filtered: bool = False,
+               card_percent: bool = False) -> Path:
+    from openpyxl import Workbook as Book
+    wb = Book()
+    roster = wb.active
+    roster.title = "干部名册"
+    for r in (ROSTER, roster_row(), roster_row(leader="1002")):
+        roster.append(r)
+    five = wb.create_sheet("五个强化")
+    for r in (FIVE, [2024, "1001", 0.95, 0.9, 80, 85, "好"], [2024, "1002", 90, 90, 80, 85, "好"]):
+        five.append(r)
+    for ref, fmt in percent.items():
+        five[ref].number_format = fmt
+    if hide:
+        five.row_dimensions[hide].hidden = True
+    if filtered:
+        five.auto_filter.ref = "A1:G3"
+        five.auto_filter.add_filter_column(1, ["1001"])
+    if card_percent:
+        sheet = wb.create_sheet("廉政监督卡")
+        sheet.append(DEDUCTIONS)
+        sheet.append([2024, "1001", None, "公款吃喝", 0.02, None])
+        sheet["E2"].number_format = "0%"
+    path = tmp_path / "five.xlsx"
+    wb.save(path)
+    return path
+
+
+@covers("PERCENT_CONVERTED")
+def test_percent_formatted_scores_are_read_as_shown(tmp_path):
+    """95% stored as 0.95 was read as 0.95 points: TALK_REMINDER for everyone (3 → 51 leaders)."""
+    book = read_workbook(_five_book(tmp_path, percent={"C2": "0%", "D2": "0.0%"}))
+    row = book.tables["five_reinforcements"].iloc[0]
+    assert (row["loyalty"], row["implementation"]) == (95.0, 90.0)
+    notes = [(i.row, i.column, i.value) for i in book.issues if i.code == "PERCENT_CONVERTED"]
+    assert notes == [(2, "对党忠诚", "95%"), (2, "贯彻决策部署", "90%")]
+
+
+@covers("PERCENT_NOT_ALLOWED")
+def test_percent_format_on_points_is_refused(tmp_path):
+    issue = only(strict(_five_book(tmp_path, card_percent=True)), "PERCENT_NOT_ALLOWED")
+    assert (issue.sheet, issue.row, issue.column, issue.value) == ("廉政监督卡", 2, "扣分", "2%")
+
+
+@covers("HIDDEN_ROW")
+def test_hidden_row_is_counted_and_noted(tmp_path):
+    book = read_workbook(_five_book(tmp_path, hide=3))
+    assert book.tables["five_reinforcements"]["leader_id"].tolist() == ["1001", "1002"]
+    issue = only(book.issues, "HIDDEN_ROW")
+    assert (issue.severity, issue.sheet, issue.row) == ("note", "五个强化", 3)
+
+
+@covers("FILTERED_ROW")
+def test_row_hidden_by_an_active_filter_is_counted_and_noted(tmp_path):
+    book = read_workbook(_five_book(tmp_path, hide=3, filtered=True))
+    assert len(book.tables["five_reinforcements"]) == 2
+    issue = only(book.issues, "FILTERED_ROW")
+    assert (issue.sheet, issue.row) == ("五个强化", 3) and "自动筛选" in issue.message_zh

@@ -323,6 +323,24 @@ CODES: dict[str, CodeInfo] = {
         "{loc}的日期 {value} 与本行年度 {year} 相差两年以上；扣分按年度 {year} 计算，请核对年度或日期。",
         "{loc_en}: the date {value} is two or more years away from the row's year {year}; the points count "
         "for {year}. Check the year or the date."),
+    "PERCENT_CONVERTED": _c(
+        "note", "百分比格式的分数已换算", "score in percent format converted",
+        "{loc}设置为百分比格式，显示为 {value}，按 {normalised} 分读取。",
+        "{loc_en} is formatted as a percentage, shown as {value}: read as a score of {normalised}."),
+    "PERCENT_NOT_ALLOWED": _c(
+        "error", "此列不能使用百分比格式", "percent format on a column that holds no percentage",
+        "{loc}设置为百分比格式（显示为 {value}），此列应为{expected}；请取消百分比格式并填写实际数值。",
+        "{loc_en} is formatted as a percentage ({value}) but the column holds {expected_en}; remove the percent "
+        "format and type the actual number."),
+    "HIDDEN_ROW": _c(
+        "note", "隐藏的行仍已计入", "hidden row counted",
+        "{loc}在 Excel 中是隐藏的（屏幕上看不到），仍已读取并计入；若不应计入，请删除该行。",
+        "{loc_en} is hidden in Excel (not seen on screen) but was read and counted; delete it if it should not count."),
+    "FILTERED_ROW": _c(
+        "note", "被筛选隐藏的行仍已计入", "row hidden by a filter counted",
+        "{loc}被自动筛选隐藏（屏幕上看不到），仍已读取并计入；若不应计入，请删除该行。",
+        "{loc_en} is hidden by an active AutoFilter (not seen on screen) but was read and counted; delete it if "
+        "it should not count."),
     "WHITESPACE_TRIMMED": _c(
         "note", "首尾空白已去除", "surrounding white space trimmed",
         "{loc}的值“{value}”首尾有空白，已去除。",

@@ -84,9 +84,43 @@ def _read_sheet(grid: Grid, spec: SheetSpec, name: str, full_calc: bool) -> Shee
     _unnamed_columns(grid, header, kept, lines, columns, extras, data)
     for en, col in columns.items():
         data.raw[en] = _column_cells(grid, lines, col)
+    _percent_cells(grid, kept, columns, data)
+    _hidden_rows(grid, kept, data)
     normalise_sheet(data, _cell_specials(grid, header, kept, columns, full_calc))
     apply_transforms(data, ranking_group_columns(data))
     return SheetResult(data, len(kept), [text for _, text in extras])
+
+
+_PERCENT_KINDS = (Kind.SCORE_OR_GRADE, Kind.SCORE)   # 0–100 scores: 95% typed as a percent means 95
+
+
+def _percent_cells(grid: Grid, kept: list[int], columns: dict[str, int], data: SheetData) -> None:
+    """Cells formatted as a percentage hold 0.95 for what the clerk sees as 95%: a score becomes 95 with a
+    note; on a column where a percentage has no meaning (points, amounts, ranks) it is an error."""
+    if not grid.percent:
+        return
+    position = {r: i for i, r in enumerate(kept)}
+    for en, col in columns.items():
+        spec = data.spec.column(en)
+        for r in sorted(r for r, c in grid.percent if c == col and r in position):
+            index = position[r]
+            raw = data.raw[en][index]
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+                continue
+            shown = f"{round(raw * 100, 10):g}%"
+            if spec.kind in _PERCENT_KINDS:
+                data.raw[en][index] = round(raw * 100, 10)
+                data.issue("PERCENT_CONVERTED", index, en, value=shown, normalised=f"{round(raw * 100, 10):g}")
+            elif spec.kind in (Kind.POINTS, Kind.AMOUNT, Kind.RANK, Kind.YEAR, Kind.ROUND):
+                data.issue("PERCENT_NOT_ALLOWED", index, en, value=shown)
+
+
+def _hidden_rows(grid: Grid, kept: list[int], data: SheetData) -> None:
+    """Rows hidden in Excel (or filtered out by an active AutoFilter) are data: read, and each noted, since
+    the clerk does not see them on screen."""
+    for index, r in enumerate(kept):
+        if r in grid.hidden_rows:
+            data.issue("FILTERED_ROW" if grid.filter_active else "HIDDEN_ROW", index, None)
 
 
 def _find_header(grid: Grid) -> int | None:
