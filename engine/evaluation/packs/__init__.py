@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.evaluation.packs import integrity, personnel
@@ -35,9 +36,12 @@ def leader_year_facts(base: pd.DataFrame, tables: dict[str, pd.DataFrame], param
     if not _has(params, "calendar.as_of"):
         return base
     roster = tables["roster"]
-    since = {(int(y), str(lid)): s for y, lid, s in zip(roster["year"], roster["leader_id"], roster["post_since"])} \
-        if "post_since" in roster else {}
-    base["__post_since"] = [since.get((int(y), str(lid))) for y, lid in zip(base["year"], base["leader_id"])]
+    if "post_since" in roster:
+        since = base[["year", "leader_id"]].merge(roster[["year", "leader_id", "post_since"]], how="left",
+                                                  on=["year", "leader_id"])["post_since"]
+        base["__post_since"] = since.to_numpy()
+    else:
+        base["__post_since"] = None
     notes = personnel.rotation_facts(base, data(tables, "posts"), params["calendar.as_of"])
     notes += personnel.grade_facts(base, data(tables, "assessment_grades"))
     if _has(params, "audit.mode", "audit.tenure_years"):
@@ -45,10 +49,15 @@ def leader_year_facts(base: pd.DataFrame, tables: dict[str, pd.DataFrame], param
     if _has(params, "integrity.grades", "integrity.aspect_pass"):
         integrity.integrity_facts(base, data(tables, "integrity_reviews"), params)
     base = base.drop(columns=["__post_since"])
-    by_key: dict[tuple[int, str], list[dict[str, str]]] = {}
-    for year, lid, note in notes:
-        by_key.setdefault((int(year), str(lid)), []).append(note)
-    base["__pack_notes"] = [by_key.get((int(y), str(lid))) for y, lid in zip(base["year"], base["leader_id"])]
+    if notes:   # few: placed by the index of each leader-year, no loop over every row
+        by_key: dict[tuple[int, str], list[dict[str, str]]] = {}
+        for year, lid, note in notes:
+            by_key.setdefault((int(year), str(lid)), []).append(note)
+        index = pd.MultiIndex.from_arrays([base["year"], base["leader_id"]])
+        column = np.full(len(base), None, dtype=object)
+        for key, items in by_key.items():
+            column[index.get_indexer([key])[0]] = items
+        base["__pack_notes"] = column
     return base
 
 

@@ -46,10 +46,12 @@ def _leap(year: int) -> bool:
 
 
 def as_of_days(years: Iterable[Any], text: str) -> np.ndarray:
-    """as_of for each year, as datetime64[D]."""
-    cache: dict[int, dt.date] = {}
-    out = [cache.setdefault(int(y), as_of(int(y), text)) for y in years]
-    return np.array(out, dtype="datetime64[D]") if out else np.zeros(0, dtype="datetime64[D]")
+    """as_of for each year, as datetime64[D] (worked out once per distinct year)."""
+    years = np.asarray(list(years) if not hasattr(years, "__len__") else years, dtype=np.int64)
+    if not len(years):
+        return np.zeros(0, dtype="datetime64[D]")
+    distinct, position = np.unique(years, return_inverse=True)
+    return np.array([as_of(int(y), text) for y in distinct], dtype="datetime64[D]")[position]
 
 
 def days(values: Iterable[Any]) -> np.ndarray:
@@ -88,7 +90,9 @@ def completed_years(start: np.ndarray, until: np.ndarray) -> np.ndarray:
 def iso(values: np.ndarray) -> list[str | None]:
     """datetime64[D] → "2025-03-01" / None, for facts readers see."""
     values = as_days(values)
-    return [None if np.isnat(v) else str(v) for v in values]
+    text = np.datetime_as_string(values, unit="D").astype(object)
+    text[np.isnat(values)] = None
+    return text.tolist()
 
 
 def year_of(values: np.ndarray) -> np.ndarray:

@@ -94,19 +94,24 @@ def audit_facts(base: pd.DataFrame, roster: pd.DataFrame, audits: pd.DataFrame |
     since = dates.days(base["__post_since"])
     base["post_since"] = dates.iso(since)
     base["unit_tenure_years"] = pd.Series(ints(dates.completed_years(since, as_of)), dtype=object, index=base.index)
-    prev = {(int(y), str(lid)): (u, t, bool(top)) for y, lid, u, t, top in
-            zip(roster["year"], roster["leader_id"], roster["unit"], roster["title"], roster["is_top"])}
-    before = [prev.get((int(y) - 1, str(lid))) for y, lid in zip(base["year"], base["leader_id"])]
-    base["was_top_prev_year"] = pd.Series([None if p is None else p[2] for p in before], dtype=object, index=base.index)
-    base["changed_post"] = pd.Series([None if p is None else (p[0] != u or p[1] != t)
-                                      for p, u, t in zip(before, base["unit"], base["title"])],
-                                     dtype=object, index=base.index)
+    # The Y-1 roster row of the same leader, by a merge ((年度, 干部编号) is unique on the roster).
+    prev = roster[["year", "leader_id", "unit", "title", "is_top"]].rename(
+        columns={"unit": "_unit", "title": "_title", "is_top": "_top"}).assign(year=roster["year"] + 1)
+    joined = base[["year", "leader_id", "unit", "title"]].merge(prev, on=["year", "leader_id"], how="left")
+    known = joined["_unit"].notna().to_numpy()
+    top = np.empty(len(base), dtype=object)
+    changed = np.empty(len(base), dtype=object)
+    top[known] = joined["_top"].to_numpy()[known].astype(bool)
+    changed[known] = ((joined["_unit"] != joined["unit"]) | (joined["_title"] != joined["title"])).to_numpy()[known]
+    base["was_top_prev_year"] = top
+    base["changed_post"] = changed
     base["audited_in_tenure"] = None
     base["audited_on_change"] = None
-    notes = [(y, lid, _note("audit", f"干部名册中本人{y}年度的任现职时间为空，经济责任审计到期规则未评估",
-                            f"post_since is blank on the {y} roster: economic audit due not evaluated"))
-             for y, lid, top, s in zip(base["year"].tolist(), base["leader_id"].tolist(), base["is_top"], since)
-             if top and np.isnat(s)]
+    blank = np.flatnonzero(base["is_top"].astype(bool).to_numpy() & np.isnat(since))
+    years, lids = base["year"].to_numpy(), base["leader_id"].to_numpy()
+    notes = [(int(years[i]), lids[i], _note("audit", f"干部名册中本人{int(years[i])}年度的任现职时间为空，经济责任审计到期规则未评估",
+                                             f"post_since is blank on the {int(years[i])} roster: "
+                                             "economic audit due not evaluated")) for i in blank]
     if audits is None:
         return notes
     audited: dict[str, list[np.datetime64]] = {}
