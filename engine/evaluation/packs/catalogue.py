@@ -136,11 +136,12 @@ FACTS += _base("personal_matter", "personal_matters", "发生日期所在年度�
        "personal_matter", ("calendar.as_of", "personal.report_days", "personal.repeat_window_years")),
 )
 FACTS += _base("talk_trigger", "talks", "事由发生日期所在年度") + (
-    _f("promotion_trigger", "bool", "promotions", "事由：提拔重用", "新提拔中提拔日期在该年度的一行", "talk_trigger", _NONE),
+    _f("promotion_trigger", "bool", "promotions", "事由：提拔重用", "新提拔中提拔日期在该年度的一行", "talk_trigger", _NONE,
+       label="事由为提拔重用"),
     _f("card_trigger", "bool", "deductions", "事由：有错误苗头（廉政监督卡扣分）", "廉政监督卡中日期在该年度的一行",
-       "talk_trigger", _NONE),
+       "talk_trigger", _NONE, label="事由为廉政监督卡扣分（错误苗头）"),
     _f("personal_trigger", "bool", "personal_matters", "事由：向组织报告个人重大事项",
-       "个人重大事项中报告日期在该年度的一行", "talk_trigger", _NONE),
+       "个人重大事项中报告日期在该年度的一行", "talk_trigger", _NONE, label="事由为报告个人重大事项"),
     _f("trigger_sheet", "text", "talks", "事由所在工作表", "新提拔 / 廉政监督卡 / 个人重大事项", "talk_trigger", _NONE),
     _f("trigger_row", "number", "talks", "事由所在 Excel 行", "事由所在工作表的 Excel 行", "talk_trigger", _NONE),
     _f("trigger_ref", "text", "talks", "事由所在行", "如“新提拔第5行”", "talk_trigger", _NONE),
