@@ -273,15 +273,29 @@ def _cell(value: Any) -> Any:
     return value
 
 
+_SHOWN_COLUMNS: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+# Chinese column name -> position, per sheet: evidence values are listed in the sheet's column order.
+_COLUMN_ORDER: dict[str, dict[str, int]] = {en: {c.zh: i for i, c in enumerate(s.columns)}
+                                            for en, s in SHEETS_BY_EN.items()}
+
+
+def _shown_columns(sheet: str, columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(en, zh) of the columns shown for `sheet`, in the sheet's order (worked out once per sheet and choice)."""
+    key = (sheet, columns)
+    if key not in _SHOWN_COLUMNS:
+        spec = SHEETS_BY_EN.get(sheet)
+        wanted = columns or (tuple(c.en for c in spec.columns) if spec else ())
+        _SHOWN_COLUMNS[key] = tuple((c.en, c.zh) for c in (spec.columns if spec else ()) if c.en in wanted)
+    return _SHOWN_COLUMNS[key]
+
+
 def _shown(sheet: str, row: dict[str, Any], columns: tuple[str, ...], n: int | None) -> dict[str, Any]:
-    spec = SHEETS_BY_EN.get(sheet)
-    wanted = columns or (tuple(c.en for c in spec.columns) if spec else ())
     values: dict[str, Any] = {}
-    for col in (spec.columns if spec else ()):
-        if col.en in wanted and col.en in row:
-            value = _cell(row[col.en])
+    for en, zh in _shown_columns(sheet, columns):
+        if en in row:
+            value = _cell(row[en])
             if value is not None:
-                values[col.zh] = value
+                values[zh] = value
     if n is not None:
         values["N"] = n
     return values
@@ -347,9 +361,12 @@ def _add(by_row: dict[tuple[str, int], dict[str, Any]], spec: EvidenceSpec, row:
         sheet = SHEETS_BY_EN.get(spec.sheet)
         entry = by_row[key] = {"_sheet": spec.sheet, "sheet": sheet.zh if sheet else spec.sheet,
                                "row": int(row["_row"]), "values": {}, "facts": []}
-    shown = {**entry["values"], **_shown(spec.sheet, row, spec.columns, row.get("_n") if spec.count_by else None)}
-    sheet = SHEETS_BY_EN.get(spec.sheet)
-    order = {c.zh: i for i, c in enumerate(sheet.columns)} if sheet else {}
-    entry["values"] = dict(sorted(shown.items(), key=lambda kv: order.get(kv[0], len(order))))
+    added = _shown(spec.sheet, row, spec.columns, row.get("_n") if spec.count_by else None)
+    if not entry["values"]:
+        entry["values"] = added   # already in the sheet's column order (N last)
+    else:
+        order = _COLUMN_ORDER.get(spec.sheet, {})
+        shown = {**entry["values"], **added}
+        entry["values"] = dict(sorted(shown.items(), key=lambda kv: order.get(kv[0], len(order))))
     if fact not in entry["facts"]:
         entry["facts"] = sorted([*entry["facts"], fact])
