@@ -165,8 +165,7 @@ def derive_facts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
 def _data(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
     """A sheet's rows, or None when the sheet is absent or has only its header: both mean "no data
     for that family" (SPEC 4), so both leave its facts null (never 0 points from an empty sheet)."""
-    table = tables.get(name)
-    return table if table is not None and len(table) else None
+    return packs.common.data(tables, name)
 
 
 def derive_leader_year(tables: dict[str, pd.DataFrame], params: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -72,6 +72,11 @@ def day_count(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     return out
 
 
+def full_years(start: dt.date, until: dt.date) -> int:
+    """满N年 for one pair of dates: whole years by anniversary (the scalar form of completed_years)."""
+    return until.year - start.year - ((until.month, until.day) < (start.month, start.day))
+
+
 def completed_years(start: np.ndarray, until: np.ndarray) -> np.ndarray:
     """Whole years from `start` to `until` by anniversary (满N年); NaN where start is missing.
 

@@ -33,10 +33,6 @@ def _spell_start(spells: list[tuple[dt.date, dt.date | None]], start: dt.date) -
     return start
 
 
-def _years(start: dt.date, until: dt.date) -> int:
-    return until.year - start.year - ((until.month, until.day) < (start.month, start.day))
-
-
 def rotation_facts(base: pd.DataFrame, posts: pd.DataFrame | None, as_of: str) -> list[Note]:
     names = ["current_post", "post_years", "office_head_years", "middle_level_post", "post_kind_now"]
     for name in names:
@@ -65,8 +61,8 @@ def rotation_facts(base: pd.DataFrame, posts: pd.DataFrame | None, as_of: str) -
         office = [(r["start"], r["end"]) for r in rows
                   if (r["unit"], r["office"]) == (now["unit"], now["office"]) and r["office_head"]]
         values["current_post"].append(" / ".join(str(x) for x in (now["unit"], now["office"], now["post"]) if x))
-        values["post_years"].append(_years(_spell_start(same, now["start"]), day))
-        values["office_head_years"].append(_years(_spell_start(office, now["start"]), day) if now["office_head"] else 0)
+        values["post_years"].append(dates.full_years(_spell_start(same, now["start"]), day))
+        values["office_head_years"].append(dates.full_years(_spell_start(office, now["start"]), day) if now["office_head"] else 0)
         values["middle_level_post"].append(bool(now["middle_level"]))
         values["post_kind_now"].append(now["post_kind"])
     for name in names:

@@ -100,20 +100,26 @@ def obligations(records: dict[str, list[Item]], params: dict[str, Any]) -> dict[
     if "calendar.as_of" not in params:
         return {}
     out: dict[tuple[int, str], list[Item]] = {}
+    days: dict[int, dt.date] = {}
+
+    def as_of(year: Any) -> dt.date:   # once per year, not once per record
+        if int(year) not in days:
+            days[int(year)] = dates.as_of(int(year), params["calendar.as_of"])
+        return days[int(year)]
 
     def add(r: Item, item: Item | None) -> None:
         # Due, overdue, or coming due within a year of the as-of day: the next year's work, not the next term's.
-        horizon = dates.shift_years(dates.as_of(int(r["year"]), params["calendar.as_of"]), 1).isoformat()
+        horizon = dates.shift_years(as_of(r["year"]), 1).isoformat()
         if item is not None and (item["due"] is None or item["due"] <= horizon):
             out.setdefault((int(r["year"]), str(r["leader_id"])), []).append(item)
 
     for scope, (make, needs) in _BY_SCOPE.items():
         if all(n in params for n in needs):
             for r in records.get(scope, []):
-                add(r, make(r, params, dates.as_of(int(r["year"]), params["calendar.as_of"])))
+                add(r, make(r, params, as_of(r["year"])))
     if "audit.tenure_years" in params:
         for r in records.get("leader_year", []):
-            for item in _leader_year(r, params, dates.as_of(int(r["year"]), params["calendar.as_of"])):
+            for item in _leader_year(r, params, as_of(r["year"])):
                 add(r, item)
     for items in out.values():
         items.sort(key=lambda i: (i["due"] or "9999", i["kind"], i["sheet"], i["row"] or 0))
